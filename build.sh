@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds PerpPS:
+#   out/bin/     perpd, perpps-tools and perpps-runtools (Native AOT), plus one link per tool
+#                (perpctl, perpls, …, tinylog, runuid, …) and the shell scripts
+#   module/bin/  the Perp module's assemblies, so Import-Module ./module/Perp.psd1 works
+# Usage: ./build.sh            (Release, Native AOT)
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+out=${PERPPS_OUT:-$root/out}
+bin=$out/bin
+mkdir -p "$bin"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+publish() {
+  echo "build.sh: publishing $1 (Native AOT)"
+  dotnet publish "src/$1" -c Release -r linux-x64 -o "$bin" -p:DebugType=none -p:DebugSymbols=false --nologo -v:q
+}
+publish PerpPS.Daemon
+publish PerpPS.Tools
+publish PerpPS.Runtools
+
+# One link per program name; each multi-call binary lists the names it answers to.
+for multi in perpps-tools perpps-runtools; do
+  for name in $("$bin/$multi" --list); do
+    ln -sfn "$multi" "$bin/$name"
+  done
+done
+# Shell-script tools ship as they are.
+if [ -d scripts ]; then
+  for s in scripts/*; do [ -f "$s" ] && install -m 0755 "$s" "$bin/$(basename "$s")"; done
+fi
+
+echo "build.sh: building the Perp module into module/bin"
+dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin -p:DebugType=none --nologo -v:q
+cp -f "$bin/perpd" module/bin/ 2>/dev/null || true
+echo "build.sh: done: programs in $bin, module in $root/module"

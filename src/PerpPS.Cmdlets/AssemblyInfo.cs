@@ -1,0 +1,1 @@
+// The Perp module's cmdlets live in this assembly.

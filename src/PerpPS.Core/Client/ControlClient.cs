@@ -1,0 +1,132 @@
+using System.Runtime.InteropServices;
+using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Core.Client;
+
+/// <summary>
+/// One connection to perpd's control socket, carrying strictly alternating request/reply
+/// exchanges (spec §5.1). Blocking I/O on a raw socket so every errno is perp's errno; an
+/// optional timeout (SO_RCVTIMEO/SO_SNDTIMEO) keeps a hung daemon from hanging the caller.
+/// Not thread-safe: one exchange at a time.
+/// </summary>
+public sealed unsafe class ControlClient : IDisposable
+{
+    private int _fd;
+    private readonly byte[] _buffer = new byte[Packet.MaxSize];
+
+    private ControlClient(int fd, string socketPath)
+    {
+        _fd = fd;
+        SocketPath = socketPath;
+    }
+
+    /// <summary>The socket path this client connected to.</summary>
+    public string SocketPath { get; }
+
+    /// <summary>Connects to BASE/.control/perpd.sock.</summary>
+    public static ControlClient ConnectToBase(string baseDirectory, TimeSpan? timeout = null) =>
+        Connect(PerpPaths.ControlSocket(baseDirectory), timeout);
+
+    /// <summary>Connects to a control socket.</summary>
+    /// <exception cref="ControlException">Stage Connect, with the errno.</exception>
+    public static ControlClient Connect(string socketPath, TimeSpan? timeout = null)
+    {
+        byte[] path = NativePath.ToBytes(socketPath);
+        Span<byte> address = stackalloc byte[2 + Libc.SunPathSize];
+        int length = Libc.MakeUnixAddress(path.AsSpan(0, path.Length - 1), address);
+        if (length < 0) throw new ControlException(ControlStage.Connect, Errno.ENAMETOOLONG, socketPath);
+
+        int fd = Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw new ControlException(ControlStage.Connect, Marshal.GetLastPInvokeError(), socketPath);
+        if (timeout is { } t && t > TimeSpan.Zero)
+        {
+            var tv = new Libc.TimeVal
+            {
+                Seconds = (long)t.TotalSeconds,
+                Microseconds = (long)(t.TotalMicroseconds % 1_000_000),
+            };
+            Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, &tv, sizeof(Libc.TimeVal));
+            Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_SNDTIMEO, &tv, sizeof(Libc.TimeVal));
+        }
+        int rc;
+        fixed (byte* a = address) rc = Libc.Connect(fd, a, length);
+        if (rc != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            Libc.Close(fd);
+            throw new ControlException(ControlStage.Connect, errno, socketPath);
+        }
+        return new ControlClient(fd, socketPath);
+    }
+
+    /// <summary>Asks for the status of a service (Q packet).</summary>
+    public Reply Query(ServiceId id)
+    {
+        int n = Packet.WriteQuery(_buffer, id);
+        return Exchange(_buffer.AsSpan(0, n));
+    }
+
+    /// <summary>Sends a control command (C packet); success is an E reply with errno 0.</summary>
+    public Reply Command(ServiceId id, byte command, CommandFlags flags = CommandFlags.None)
+    {
+        int n = Packet.WriteCommand(_buffer, id, command, flags);
+        return Exchange(_buffer.AsSpan(0, n));
+    }
+
+    /// <summary>
+    /// Writes one request and reads one reply. A reply cut short by EOF is classified as
+    /// an unknown packet type, which is what perp's clients report in that case.
+    /// </summary>
+    /// <exception cref="ControlException">Stage Write or Read, with the errno.</exception>
+    public Reply Exchange(ReadOnlySpan<byte> request)
+    {
+        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        WriteAll(request);
+        int got = 0;
+        while (got < Packet.HeaderSize || got < Packet.ExpectedLength(_buffer.AsSpan(0, got)))
+        {
+            int want = got < Packet.HeaderSize ? Packet.HeaderSize - got : Packet.ExpectedLength(_buffer.AsSpan(0, got)) - got;
+            nint r;
+            fixed (byte* b = &_buffer[got]) r = Libc.Read(_fd, b, want);
+            if (r < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR) continue;
+                throw new ControlException(ControlStage.Read, errno, SocketPath);
+            }
+            if (r == 0)
+                return got >= 1 && _buffer[0] != Packet.Version
+                    ? new Reply(ReplyKind.BadProtocol, 0, default)
+                    : new Reply(ReplyKind.BadType, 0, default);
+            got += (int)r;
+        }
+        return Reply.Parse(_buffer.AsSpan(0, got));
+    }
+
+    private void WriteAll(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            nint w;
+            fixed (byte* d = data) w = Libc.Send(_fd, d, data.Length, Libc.MSG_NOSIGNAL);
+            if (w < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR) continue;
+                throw new ControlException(ControlStage.Write, errno, SocketPath);
+            }
+            data = data[(int)w..];
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0)
+        {
+            Libc.Close(_fd);
+            _fd = -1;
+        }
+    }
+}
