@@ -1,2 +1,5 @@
-// Entry point placeholder: replaced by the real program in this project's own issue.
-return 0;
+using PerpPS.Tools;
+using PerpPS.Tools.Cli;
+using PerpPS.Tools.Io;
+
+return MultiCall.Dispatch(Argv.Current(), ToolOutput.Console());

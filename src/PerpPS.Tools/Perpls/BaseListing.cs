@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+using PerpPS.Tools.Common;
+using PerpPS.Tools.Interop;
+
+namespace PerpPS.Tools.Perpls;
+
+/// <summary>
+/// The services perpls lists when given none: every entry of the base (the current
+/// directory) whose name does not start with '.' and that stat()s as a directory, sticky
+/// or not, symlinks followed — names as raw bytes.
+/// </summary>
+internal static class BaseListing
+{
+    /// <summary>The candidate names, unsorted; the errno of opendir on failure.</summary>
+    public static unsafe int Read(out List<byte[]> names)
+    {
+        names = [];
+        nint dir;
+        fixed (byte* dot = ".\0"u8) dir = ToolsLibc.OpenDir(dot);
+        if (dir == 0) return Marshal.GetLastPInvokeError();
+        try
+        {
+            for (nint entry; (entry = ToolsLibc.ReadDir(dir)) != 0;)
+            {
+                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)entry + ToolsLibc.DirentNameOffset);
+                if (name.IsEmpty || name[0] == (byte)'.') continue;
+                byte[] bytes = name.ToArray();
+                if (ServiceDirectory.Stat(bytes, out var st) != 0 || !st.IsDirectory) continue;
+                names.Add(bytes);
+            }
+        }
+        finally
+        {
+            ToolsLibc.CloseDir(dir);
+        }
+        return 0;
+    }
+}

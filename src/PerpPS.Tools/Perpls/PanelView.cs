@@ -1,0 +1,64 @@
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Tools.Perpls;
+
+/// <summary>
+/// The 11-character perpls panel "[s m1m2m3 l1l2l3]" of one row (spec §7.3) with the
+/// figures its DETAIL column prints.
+/// </summary>
+internal readonly record struct PanelView(char State, SubserviceView Main, SubserviceView Log)
+{
+    public static PanelView From(ServiceRow row, Tai64N now)
+    {
+        switch (row.Kind)
+        {
+            case RowKind.NotActivated: return new PanelView('-', SubserviceView.None, SubserviceView.None);
+            case RowKind.Error: return new PanelView('E', SubserviceView.None, SubserviceView.None);
+        }
+        var status = row.Status;
+        char state = '+';
+        if ((status.Flags & ServiceFlags.Cull) != 0)
+            state = (status.Flags & ServiceFlags.Cycle) != 0 ? 'R' : '!';
+        var main = SubserviceView.From(status.Main, now);
+        var log = status.HasLog ? SubserviceView.From(status.Log, now) : SubserviceView.None;
+        return new PanelView(state, main, log);
+    }
+
+    /// <summary>The panel text, e.g. "[+ +++ ---]".</summary>
+    public override string ToString() =>
+        string.Create(11, this, static (s, p) =>
+        {
+            s[0] = '[';
+            s[1] = p.State;
+            s[2] = ' ';
+            s[3] = p.Main.C1; s[4] = p.Main.C2; s[5] = p.Main.C3;
+            s[6] = ' ';
+            s[7] = p.Log.C1; s[8] = p.Log.C2; s[9] = p.Log.C3;
+            s[10] = ']';
+        });
+
+    /// <summary>The colour class perpls gives this row's name (spec §7.4).</summary>
+    public ColorClass ColorClass
+    {
+        get
+        {
+            switch (State)
+            {
+                case 'E': return ColorClass.Error;
+                case '!' or 'R': return ColorClass.Exception;
+                case '-': return ColorClass.NotActive;
+                case '+': break;
+                default: return ColorClass.Error;
+            }
+            if (Main.C1 == '!') return Main.C2 == '.' ? ColorClass.WantUp : ColorClass.WantDown;
+            if (Log.C1 == '!') return Log.C2 == '.' ? ColorClass.WantUp : ColorClass.WantDown;
+            if (Main.C2 == '.') return ColorClass.ActiveDown;
+            return Main.C3 switch
+            {
+                'p' => ColorClass.ActivePaused,
+                'r' => ColorClass.ActiveResetting,
+                _ => ColorClass.ActiveNormal,
+            };
+        }
+    }
+}
