@@ -1,2 +1,84 @@
-// Entry point placeholder: replaced by the real program in this project's own issue.
-return 0;
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+using PerpPS.Daemon;
+using PerpPS.Daemon.Interop;
+
+// perpd: exit codes as perp's — 0 after -h/-V or a complete termination, 100 for a usage
+// error, 111 for a fatal failure before the main loop (spec §2.1–§2.2).
+return Startup.Run(args);
+
+namespace PerpPS.Daemon
+{
+    internal static unsafe class Startup
+    {
+        public static int Run(string[] args)
+        {
+            var log = new DaemonLog(Native.GetPid());
+            if (DaemonOptions.Parse(args, log, out var options, out int exitCode) == DaemonOptions.Outcome.Exit)
+                return exitCode;
+
+            byte[] basePath = NativePath.ToBytes(options.BaseDirectory);
+            int baseFd;
+            fixed (byte* b = basePath)
+            {
+                if (Native.Chdir(b) != 0)
+                    return Fatal(log, "failure chdir() to base directory " + options.BaseDirectory + ": " + Errno.Describe(Native.Errno));
+                byte* dot = stackalloc byte[2] { (byte)'.', 0 };
+                baseFd = Native.Open(dot, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+                if (baseFd < 0)
+                    return Fatal(log, "failure open() on base directory " + options.BaseDirectory + ": " + Errno.Describe(Native.Errno));
+            }
+            ReplaceStdin();
+            RaiseFileLimit();
+
+            using var loop = new EventLoop();
+            using var signals = new SignalBridge(loop.WakeupFd);
+            int listenFd;
+            try
+            {
+                (_, listenFd) = ControlDirectory.Initialise(baseFd, options.SocketGroup, Math.Max(20, options.MaxClients));
+            }
+            catch (ControlDirectory.FatalException e)
+            {
+                return Fatal(log, e.Message);
+            }
+            var started = Tai64N.Now();
+            using var environment = new EnvironmentBlock(options.BaseDirectory);
+            using var spawner = new Spawner(environment);
+            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started).Run();
+        }
+
+        private static int Fatal(DaemonLog log, string message)
+        {
+            log.Error().Add("fatal: ").Add(message).Line();
+            return 111;
+        }
+
+        /// <summary>perpd's stdin becomes /dev/null (spec §2.2 step 3): every main inherits it as fd 0.</summary>
+        private static void ReplaceStdin()
+        {
+            byte* path = stackalloc byte[10];
+            "/dev/null\0"u8.CopyTo(new Span<byte>(path, 10));
+            int fd = Native.Open(path, Native.O_RDWR, 0);
+            if (fd < 0) return;
+            if (fd != 0)
+            {
+                Native.Dup2(fd, 0);
+                Native.Close(fd);
+            }
+        }
+
+        /// <summary>
+        /// Raises the soft RLIMIT_NOFILE to the hard limit: each service holds a directory fd,
+        /// up to two pipe ends and two pidfds, and 10,000 services must fit. Services inherit
+        /// the raised soft limit (a documented difference from perp).
+        /// </summary>
+        private static void RaiseFileLimit()
+        {
+            Native.RLimit limit;
+            if (Native.GetRLimit(Native.RLIMIT_NOFILE, &limit) != 0 || limit.Current >= limit.Maximum) return;
+            limit.Current = limit.Maximum;
+            Native.SetRLimit(Native.RLIMIT_NOFILE, &limit);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+using PerpPS.Daemon.Interop;
+
+namespace PerpPS.Daemon;
+
+/// <summary>
+/// The control socket's server side, protocol v2 (spec §5.6): Q → S record or ENOTDIR,
+/// C → E errno (ENOENT unknown, EBUSY deactivating, EPROTO bad command, 0 done),
+/// Y → EOPNOTSUPP, anything malformed → EPROTO. Strictly one reply per request; a client
+/// idle for 8 s is closed. Non-blocking throughout; partial packets resume later.
+/// </summary>
+internal sealed unsafe class ControlServer
+{
+    private const long StaleAfter = 8_000_000_000L;
+
+    private readonly DaemonLog _log;
+    private readonly EventLoop _loop;
+    private readonly ServiceTable _table;
+    private readonly Supervisor _supervisor;
+    private readonly int _maxClients;
+    private readonly uint _daemonPid;
+    private readonly Tai64N _daemonStarted;
+    private ClientConnection?[] _byFd = new ClientConnection?[64];
+    private readonly List<ClientConnection> _clients = new();
+    private int _listenFd;
+
+    public ControlServer(int listenFd, int maxClients, DaemonLog log, EventLoop loop, ServiceTable table,
+        Supervisor supervisor, Tai64N daemonStarted)
+    {
+        _listenFd = listenFd;
+        _maxClients = maxClients;
+        _log = log;
+        _loop = loop;
+        _table = table;
+        _supervisor = supervisor;
+        _daemonPid = (uint)log.Pid;
+        _daemonStarted = daemonStarted;
+        _loop.Add(listenFd, EventSource.Listener, Native.EPOLLIN);
+    }
+
+    public int ClientCount => _clients.Count;
+
+    /// <summary>The earliest stale deadline of a connected client, or long.MaxValue.</summary>
+    public long NextDeadline()
+    {
+        long next = long.MaxValue;
+        foreach (var c in _clients) if (c.Deadline < next) next = c.Deadline;
+        return next;
+    }
+
+    /// <summary>Closes the connections older than 8 s (spec §5.6, edge case 25).</summary>
+    public void CloseStale(long now)
+    {
+        for (int i = _clients.Count - 1; i >= 0; i--)
+        {
+            var c = _clients[i];
+            if (c.Deadline > now) continue;
+            _log.Warning().Add("closing stale client connection").Line();
+            Close(c);
+        }
+    }
+
+    /// <summary>At shutdown: the listener closes (its file stays: clients get ECONNREFUSED) and clients drop.</summary>
+    public void Shutdown()
+    {
+        if (_listenFd >= 0)
+        {
+            Native.Close(_listenFd);
+            _listenFd = -1;
+        }
+        for (int i = _clients.Count - 1; i >= 0; i--) Close(_clients[i]);
+    }
+
+    public void OnListenerReadable()
+    {
+        while (_listenFd >= 0)
+        {
+            int fd = Native.Accept4(_listenFd, null, null, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
+            if (fd < 0) return; // EAGAIN, or an aborted connection
+            if (_clients.Count >= _maxClients)
+            {
+                Native.Close(fd);
+                _log.Warning().Add("too many client connections").Line();
+                continue;
+            }
+            var c = new ClientConnection(fd, Native.MonotonicNanoseconds() + StaleAfter);
+            if (fd >= _byFd.Length) Array.Resize(ref _byFd, Math.Max(fd + 1, _byFd.Length * 2));
+            _byFd[fd] = c;
+            _clients.Add(c);
+            _loop.Add(fd, EventSource.Client, Native.EPOLLIN);
+        }
+    }
+
+    public void OnClientEvent(int fd, uint events)
+    {
+        var c = fd >= 0 && fd < _byFd.Length ? _byFd[fd] : null;
+        if (c == null) return;
+        if (c.Writing)
+        {
+            if ((events & (Native.EPOLLOUT | Native.EPOLLERR | Native.EPOLLHUP)) != 0) Flush(c);
+            return;
+        }
+        if ((events & Native.EPOLLIN) != 0) Read(c);
+        else if ((events & (Native.EPOLLERR | Native.EPOLLHUP)) != 0)
+        {
+            _log.Warning().Add("error on client socket").Line();
+            Close(c);
+        }
+    }
+
+    private void Read(ClientConnection c)
+    {
+        nint n;
+        fixed (byte* b = &c.Request[c.Received]) n = Native.Read(c.Fd, b, c.Request.Length - c.Received);
+        if (n == 0)
+        {
+            Close(c);
+            return;
+        }
+        if (n < 0)
+        {
+            int errno = Native.Errno;
+            if (errno is Native.EAGAIN or Native.EINTR) return;
+            _log.Warning().Add("error reading client: ").Errno(errno).Line();
+            Close(c);
+            return;
+        }
+        c.Received += (int)n;
+        if (c.Received < Packet.HeaderSize) return;
+        int expected = Packet.ExpectedLength(c.Request.AsSpan(0, c.Received));
+        if (c.Received < expected) return;
+        c.ReplyLength = Dispatch(c.Request.AsSpan(0, c.Received), expected, c.Reply);
+        c.ReplySent = 0;
+        c.Received = 0;
+        Flush(c);
+    }
+
+    /// <summary>Answers one complete request; returns the reply's length.</summary>
+    private int Dispatch(ReadOnlySpan<byte> request, int expected, Span<byte> reply)
+    {
+        // More than one packet's worth (e.g. pipelined requests) is a protocol error (edge case 24).
+        if (request[0] != Packet.Version || request.Length > expected) return Packet.WriteError(reply, Errno.EPROTO);
+        int length = request[2];
+        var payload = request.Slice(Packet.HeaderSize, length);
+        switch (request[1])
+        {
+            case PacketType.Query when length == ServiceId.Size:
+                if (!_table.TryGet(ServiceId.Read(payload), out var queried)) return Packet.WriteError(reply, Errno.ENOTDIR);
+                return Packet.WriteStatus(reply, queried.ToStatus(_daemonPid, _daemonStarted));
+            case PacketType.Command when length == ServiceId.Size + 2:
+                if (!_table.TryGet(ServiceId.Read(payload), out var target)) return Packet.WriteError(reply, Errno.ENOENT);
+                return Packet.WriteError(reply, _supervisor.Command(target, payload[16], (CommandFlags)payload[17]));
+            case PacketType.PidYank:
+                return Packet.WriteError(reply, Errno.EOPNOTSUPP);
+            default:
+                return Packet.WriteError(reply, Errno.EPROTO);
+        }
+    }
+
+    private void Flush(ClientConnection c)
+    {
+        while (c.ReplySent < c.ReplyLength)
+        {
+            nint w;
+            fixed (byte* b = &c.Reply[c.ReplySent]) w = Native.Send(c.Fd, b, c.ReplyLength - c.ReplySent, Native.MSG_NOSIGNAL);
+            if (w < 0)
+            {
+                int errno = Native.Errno;
+                if (errno == Native.EINTR) continue;
+                if (errno == Native.EAGAIN)
+                {
+                    if (!c.Writing)
+                    {
+                        c.Writing = true;
+                        _loop.Modify(c.Fd, EventSource.Client, Native.EPOLLOUT);
+                    }
+                    return;
+                }
+                _log.Warning().Add("error writing to client: ").Errno(errno).Line();
+                Close(c);
+                return;
+            }
+            c.ReplySent += (int)w;
+        }
+        if (c.Writing)
+        {
+            c.Writing = false;
+            _loop.Modify(c.Fd, EventSource.Client, Native.EPOLLIN);
+        }
+        c.Deadline = Native.MonotonicNanoseconds() + StaleAfter;
+    }
+
+    private void Close(ClientConnection c)
+    {
+        Native.Close(c.Fd);
+        _byFd[c.Fd] = null;
+        _clients.Remove(c);
+    }
+}

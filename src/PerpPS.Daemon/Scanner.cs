@@ -1,0 +1,157 @@
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+using PerpPS.Daemon.Interop;
+
+namespace PerpPS.Daemon;
+
+/// <summary>
+/// Scans the base directory (spec §4.2) and activates new services (§4.4). Entries are
+/// read with getdents64 on the base's descriptor and examined with statx on their byte
+/// names (following symlinks), so any name the kernel accepts works. Only the set of
+/// sticky directories matters; their identity is dev/ino.
+/// </summary>
+internal sealed unsafe class Scanner
+{
+    /// <summary>perp refuses to activate a directory whose name is longer than this.</summary>
+    public const int MaxNameLength = 240;
+    private const int BufferSize = 64 * 1024;
+
+    private static readonly byte[] FlagDown = "flag.down\0"u8.ToArray();
+    private static readonly byte[] FlagOnce = "flag.once\0"u8.ToArray();
+    private static readonly byte[] RcLog = "rc.log\0"u8.ToArray();
+
+    private readonly int _baseFd;
+    private readonly DaemonLog _log;
+    private readonly ServiceTable _table;
+    private readonly Supervisor _supervisor;
+    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly byte[] _name = new byte[512];
+
+    public Scanner(int baseFd, DaemonLog log, ServiceTable table, Supervisor supervisor)
+    {
+        _baseFd = baseFd;
+        _log = log;
+        _table = table;
+        _supervisor = supervisor;
+    }
+
+    /// <summary>One scan; returns false when something failed and a rescan should follow the pause.</summary>
+    public bool Scan()
+    {
+        foreach (var s in _table.All) s.Flags &= ~ServiceFlags.Active;
+        int failures = 0;
+        bool readFailed = false;
+        Native.Lseek(_baseFd, 0, 0);
+        fixed (byte* buffer = _buffer)
+        {
+            while (true)
+            {
+                nint n = Native.Getdents64(_baseFd, buffer, BufferSize);
+                if (n == 0) break;
+                if (n < 0)
+                {
+                    if (Native.Errno == Native.EINTR) continue;
+                    _log.Warning().Add("failure readdir() while scanning base directory: ").Errno(Native.Errno).Line();
+                    readFailed = true;
+                    break;
+                }
+                for (nint off = 0; off < n;)
+                {
+                    byte* rec = buffer + off;
+                    ushort reclen = *(ushort*)(rec + 16);
+                    var name = new ReadOnlySpan<byte>(rec + 19, reclen - 19);
+                    name = name[..name.IndexOf((byte)0)];
+                    off += reclen;
+                    if (name.IsEmpty || name[0] == (byte)'.') continue;
+                    if (!Examine(name)) failures++;
+                }
+            }
+        }
+        if (readFailed)
+        {
+            // Without a complete listing nothing may be deactivated.
+            foreach (var s in _table.All) s.Flags |= ServiceFlags.Active;
+            _log.Warning().Add("pausing on base directory scanning failure...").Line();
+            return false;
+        }
+        foreach (var s in _table.Snapshot())
+        {
+            if (s.Has(ServiceFlags.Active) || s.Removed) continue;
+            if (!s.IsCulling) _supervisor.Cull(s);
+            else
+            {
+                s.Flags &= ~ServiceFlags.Cycle;
+                if (!s.AnythingRunning) _supervisor.Remove(s);
+            }
+        }
+        if (failures > 0)
+        {
+            _log.Warning().Add("pausing on service activation failure...").Line();
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>One entry of the base: false when it should have been activated and could not.</summary>
+    private bool Examine(ReadOnlySpan<byte> name)
+    {
+        if (name.Length + 1 > _name.Length)
+        {
+            _log.Warning().Add("service definition directory name error: ").Add(name).Add(": ").Errno(Errno.ENAMETOOLONG).Line();
+            return false;
+        }
+        name.CopyTo(_name);
+        _name[name.Length] = 0;
+        int err = FileStatus.TryStat(_baseFd, _name.AsSpan(0, name.Length + 1), followLinks: true, out var st);
+        if (err != 0)
+        {
+            _log.Warning().Add("failure stat() on ").Add(name).Add(": ").Errno(err).Line();
+            return true;
+        }
+        if (!st.IsDirectory || !st.IsSticky) return true;
+        if (_table.TryGet(st.Id, out var known))
+        {
+            known.Flags |= ServiceFlags.Active;
+            known.Rename(name);
+            if (known.IsCulling) known.Flags |= ServiceFlags.Cycle;
+            return true;
+        }
+        return Activate(name, st.Id);
+    }
+
+    /// <summary>Spec §4.4.</summary>
+    private bool Activate(ReadOnlySpan<byte> name, ServiceId id)
+    {
+        if (name.Length > MaxNameLength)
+        {
+            _log.Warning().Add("service definition directory name error: ").Add(name).Add(": ").Errno(Errno.ENAMETOOLONG).Line();
+            return false;
+        }
+        int fd;
+        fixed (byte* p = _name) fd = Native.OpenAt(_baseFd, p, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            _log.Warning().Add("failure open() on service definition directory ").Add(name).Add(": ").Errno(Native.Errno).Line();
+            _log.Warning().Add("unable to activate new service ").Add(name).Line();
+            return false;
+        }
+        var svc = new Service(id, fd, name, Tai64N.Now()) { Flags = ServiceFlags.Active };
+        bool down = FileStatus.TryStat(fd, FlagDown, followLinks: true, out _) == 0;
+        bool once = !down && FileStatus.TryStat(fd, FlagOnce, followLinks: true, out _) == 0;
+        if (FileStatus.TryStat(fd, RcLog, followLinks: true, out var rcLog) == 0)
+        {
+            if (rcLog.IsOwnerExecutable) svc.Flags |= ServiceFlags.HasLog;
+            else _log.Warning().Add("rc.log exists but is not set executable for ").Add(name).Line();
+        }
+        if (svc.HasLog && !_supervisor.OpenLogPipe(svc))
+        {
+            Native.Close(fd);
+            _log.Warning().Add("unable to activate new service ").Add(name).Line();
+            return false;
+        }
+        _table.Add(svc);
+        _supervisor.StartActivated(svc, down, once);
+        _log.Info().Add("activated new service: ").Add(name).Line();
+        return true;
+    }
+}

@@ -1,0 +1,54 @@
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Daemon;
+
+/// <summary>
+/// One activated service definition (spec §3.1): its identity (dev/ino of the directory),
+/// an open descriptor on the directory (runscripts start there even after a rename or
+/// deletion), the 31-byte name, the activation time, the svdef flags, the log pipe and
+/// the two sub-services.
+/// </summary>
+internal sealed class Service
+{
+    /// <summary>perp keeps names in a 32-byte buffer: at most 31 bytes reach argv and logs.</summary>
+    public const int MaxNameBytes = 31;
+
+    public Service(ServiceId id, int directoryFd, ReadOnlySpan<byte> directoryName, Tai64N activated)
+    {
+        Id = id;
+        DirectoryFd = directoryFd;
+        Activated = activated;
+        Main = new Subservice(this, isLog: false);
+        Log = new Subservice(this, isLog: true);
+        Rename(directoryName);
+    }
+
+    public ServiceId Id { get; }
+    public int DirectoryFd { get; set; }
+    public Tai64N Activated { get; }
+    public ServiceFlags Flags;
+    /// <summary>The log pipe, read end and write end; -1 when closed or when there is no log.</summary>
+    public int LogPipeRead = -1, LogPipeWrite = -1;
+    public Subservice Main { get; }
+    public Subservice Log { get; }
+    /// <summary>Set once the record has left the table; stale deadlines check it.</summary>
+    public bool Removed;
+
+    /// <summary>The truncated name used in argv and log lines.</summary>
+    public byte[] Name { get; private set; } = [];
+
+    public bool Has(ServiceFlags f) => (Flags & f) != 0;
+    public bool HasLog => Has(ServiceFlags.HasLog);
+    public bool IsCulling => Has(ServiceFlags.Cull);
+    public bool AnythingRunning => Main.IsRunning || Log.IsRunning;
+
+    /// <summary>Takes a (possibly new) directory name, keeping its first 31 bytes.</summary>
+    public void Rename(ReadOnlySpan<byte> directoryName)
+    {
+        var n = directoryName[..Math.Min(directoryName.Length, MaxNameBytes)];
+        if (!n.SequenceEqual(Name)) Name = n.ToArray();
+    }
+
+    public StatusRecord ToStatus(uint daemonPid, Tai64N daemonStarted) =>
+        new(daemonPid, daemonStarted, Activated, Flags, Main.ToStatus(), HasLog ? Log.ToStatus() : default);
+}

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace PerpPS.Daemon;
+
+/// <summary>
+/// Turns SIGTERM, SIGINT and SIGHUP into flags plus a poke of the loop's eventfd (spec §2.4).
+/// .NET delivers PosixSignalRegistration callbacks on its own signal thread; the callback
+/// only sets a bit and writes the eventfd, so all state stays with the loop thread.
+/// Cancelling the default action keeps the runtime from exiting on SIGTERM/SIGINT.
+/// SIGPIPE is already ignored by the runtime; SIGCHLD is not needed (pidfds report exits).
+/// </summary>
+internal sealed class SignalBridge : IDisposable
+{
+    public const int Terminate = 1, Hangup = 2;
+
+    private readonly int _wakeupFd;
+    private readonly PosixSignalRegistration[] _registrations;
+    private int _pending;
+
+    public SignalBridge(int wakeupFd)
+    {
+        _wakeupFd = wakeupFd;
+        _registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate),
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, OnTerminate),
+            PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup),
+        ];
+    }
+
+    private void OnTerminate(PosixSignalContext context) => Raise(context, Terminate);
+
+    private void OnHangup(PosixSignalContext context) => Raise(context, Hangup);
+
+    private void Raise(PosixSignalContext context, int bit)
+    {
+        context.Cancel = true;
+        Interlocked.Or(ref _pending, bit);
+        EventLoop.Poke(_wakeupFd);
+    }
+
+    /// <summary>The signals seen since the last call, cleared.</summary>
+    public int Take() => Interlocked.Exchange(ref _pending, 0);
+
+    public void Dispose()
+    {
+        foreach (var r in _registrations) r.Dispose();
+    }
+}

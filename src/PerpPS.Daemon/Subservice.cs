@@ -1,0 +1,60 @@
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Daemon;
+
+/// <summary>
+/// One of a service's two supervised slots, main (rc.main) or log (rc.log), as spec §3.1
+/// describes it: the running pid (start or reset target), the flags of §5.5, <c>when</c>
+/// and the governor's earliest permitted start. A fixed record, mutated in place by the
+/// loop thread only.
+/// </summary>
+internal sealed class Subservice
+{
+    public Subservice(Service owner, bool isLog)
+    {
+        Owner = owner;
+        IsLog = isLog;
+        Flags = isLog ? SubserviceFlags.IsLog : SubserviceFlags.None;
+    }
+
+    public Service Owner { get; }
+    public bool IsLog { get; }
+
+    /// <summary>The running start or reset, 0 when nothing runs.</summary>
+    public int Pid;
+    /// <summary>pidfd of <see cref="Pid"/>, -1 when nothing runs.</summary>
+    public int PidFd = -1;
+    /// <summary>The pid that ran last (PERP_SVPID of the reset).</summary>
+    public int PreviousPid;
+    public SubserviceFlags Flags;
+    /// <summary>Time of the latest start request or reset spawn (the status record's <c>when</c>).</summary>
+    public Tai64N When;
+    /// <summary>
+    /// Governor (spec §3.6): the earliest CLOCK_MONOTONIC nanosecond at which the next start
+    /// may run. 0 at activation, so the first start is immediate.
+    /// </summary>
+    public long WhenOk;
+    /// <summary>
+    /// True while a start waits in the daemon for the governor (no child yet): status shows
+    /// pid 0 without WANTDOWN, i.e. "want up". Where perp forks at once and lets the child
+    /// sleep (visible in ps as a copy of perpd), PerpPS arms a timer instead.
+    /// </summary>
+    public bool StartPending;
+    /// <summary>Bumped whenever a scheduled deadline of this slot must be forgotten.</summary>
+    public int DeadlineGeneration;
+    /// <summary>A stop-timeout SIGKILL is armed for this slot (deactivation/shutdown only).</summary>
+    public bool KillArmed;
+    /// <summary>How the last start ended: what a retried reset reports.</summary>
+    public Termination LastTermination;
+
+    public bool IsRunning => Pid != 0;
+    public bool IsResetting => Pid != 0 && Has(SubserviceFlags.IsReset);
+    public bool Has(SubserviceFlags f) => (Flags & f) != 0;
+    public void Set(SubserviceFlags f) => Flags |= f;
+    public void Clear(SubserviceFlags f) => Flags &= ~f;
+
+    /// <summary>"main" or "log", as perp names the slot in its warnings.</summary>
+    public string Label => IsLog ? "log" : "main";
+
+    public SubserviceStatus ToStatus() => new((uint)Pid, When, Flags);
+}
