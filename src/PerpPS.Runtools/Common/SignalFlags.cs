@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using PerpPS.Runtools.Interop;
+
+namespace PerpPS.Runtools.Common;
+
+/// <summary>
+/// Signals turned into events for a poll() loop: the .NET handler (running on the runtime's
+/// signal thread) counts the signal and pokes an eventfd, so a main loop blocked in poll()
+/// wakes at once. Each caught signal's default action is cancelled.
+/// </summary>
+internal sealed unsafe class SignalFlags : IDisposable
+{
+    private readonly List<PosixSignalRegistration> _registrations = new();
+    private readonly int[] _counts = new int[65];
+
+    public SignalFlags(params int[] signals)
+    {
+        Fd = Sys.Eventfd(0, 0x80000 | 0x800); // EFD_CLOEXEC | EFD_NONBLOCK
+        if (Fd < 0) throw new PerpPS.Core.Posix.PosixException(Marshal.GetLastPInvokeError(), "failure eventfd()");
+        foreach (int s in signals)
+        {
+            int signal = s;
+            _registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal, ctx =>
+            {
+                ctx.Cancel = true;
+                Interlocked.Increment(ref _counts[signal]);
+                long one = 1;
+                Sys.Write(Fd, (byte*)&one, 8);
+            }));
+        }
+    }
+
+    /// <summary>The eventfd to poll for readability.</summary>
+    public int Fd { get; }
+
+    /// <summary>Takes (and clears) how often <paramref name="signal"/> arrived since the last call.</summary>
+    public int Take(int signal) => Interlocked.Exchange(ref _counts[signal], 0);
+
+    /// <summary>True when <paramref name="signal"/> arrived and was not yet taken (leaves it set).</summary>
+    public bool Peek(int signal) => Volatile.Read(ref _counts[signal]) > 0;
+
+    /// <summary>Empties the eventfd after a wake-up.</summary>
+    public void Drain()
+    {
+        long value;
+        Sys.Read(Fd, (byte*)&value, 8);
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in _registrations) r.Dispose();
+        PerpPS.Core.Interop.Libc.Close(Fd);
+    }
+}

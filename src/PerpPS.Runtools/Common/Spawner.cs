@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using PerpPS.Core.Posix;
+using PerpPS.Runtools.Interop;
+
+namespace PerpPS.Runtools.Common;
+
+/// <summary>How a child is plumbed: which descriptors become its 0/1/2, and its session.</summary>
+internal sealed class SpawnPlan
+{
+    /// <summary>(target fd, source fd) pairs applied in order with dup2.</summary>
+    public List<(int Target, int Source)> Dups { get; } = new();
+    /// <summary>(target fd, path, flags, mode) opened in the child.</summary>
+    public List<(int Target, string Path, int Flags, uint Mode)> Opens { get; } = new();
+    /// <summary>A new session (setsid) for the child.</summary>
+    public bool NewSession { get; set; }
+    /// <summary>Default dispositions for every signal and an empty mask in the child.</summary>
+    public bool CleanSignals { get; set; } = true;
+    /// <summary>When above 0, every descriptor from this number up is closed in the child.</summary>
+    public int CloseFrom { get; set; }
+}
+
+/// <summary>
+/// Starting a child with posix_spawn (never fork from managed code): file actions for the
+/// pipe plumbing, POSIX_SPAWN_SETSID for detached children, default signal dispositions
+/// and an empty mask so that nothing of .NET's signal handling leaks into the child. The
+/// program is found along PATH by the same rules as <see cref="Exec"/>.
+/// </summary>
+internal static unsafe class Spawner
+{
+    /// <summary>Spawns; the pid, or -errno when nothing could be started.</summary>
+    public static int Spawn(string program, IReadOnlyList<string> argv, Environ env, SpawnPlan plan, string? searchPath = null)
+    {
+        byte** nativeArgv = NativeStrings.Array(argv);
+        byte** nativeEnv = NativeStrings.Array(env.ToEntries());
+        byte* actions = (byte*)NativeMemory.AllocZeroed(Sys.ObjectBufferSize);
+        byte* attr = (byte*)NativeMemory.AllocZeroed(Sys.ObjectBufferSize);
+        try
+        {
+            Sys.FileActionsInit(actions);
+            foreach (var (target, file, flags, mode) in plan.Opens)
+            {
+                byte* p = NativeStrings.One(file);
+                Sys.FileActionsAddOpen(actions, target, p, flags, mode);
+            }
+            foreach (var (target, source) in plan.Dups) Sys.FileActionsAddDup2(actions, source, target);
+            if (plan.CloseFrom > 0) Sys.FileActionsAddClosefrom(actions, plan.CloseFrom);
+
+            Sys.AttrInit(attr);
+            short flagsSet = 0;
+            if (plan.NewSession) flagsSet |= Sys.POSIX_SPAWN_SETSID;
+            if (plan.CleanSignals)
+            {
+                byte* all = stackalloc byte[Sys.SigsetSize];
+                byte* none = stackalloc byte[Sys.SigsetSize];
+                Sys.Sigfillset(all);
+                Sys.Sigdelset(all, SignalNames.SIGKILL);
+                Sys.Sigdelset(all, SignalNames.SIGSTOP);
+                Sys.Sigemptyset(none);
+                Sys.AttrSetSigdefault(attr, all);
+                Sys.AttrSetSigmask(attr, none);
+                flagsSet |= Sys.POSIX_SPAWN_SETSIGDEF | Sys.POSIX_SPAWN_SETSIGMASK;
+            }
+            Sys.AttrSetFlags(attr, flagsSet);
+
+            if (program.Contains('/')) return Try(program, actions, attr, nativeArgv, nativeEnv);
+            string path = searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? Exec.DefaultPath;
+            int errno = Errno.ENOENT;
+            foreach (string element in path.Split(':'))
+            {
+                string dir = element.Length == 0 ? "." : element;
+                int r = Try(dir.EndsWith('/') ? dir + program : dir + "/" + program, actions, attr, nativeArgv, nativeEnv);
+                if (r > 0) return r;
+                int e = -r;
+                if (e == Errno.EACCES || e == Errno.EPERM || e == Errno.EISDIR) { errno = e; continue; }
+                if (e == Errno.ENOENT || e == Errno.ENOTDIR) continue;
+                return r;
+            }
+            return -errno;
+        }
+        finally
+        {
+            Sys.FileActionsDestroy(actions);
+            Sys.AttrDestroy(attr);
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attr);
+            NativeStrings.FreeArray(nativeArgv);
+            NativeStrings.FreeArray(nativeEnv);
+        }
+    }
+
+    private static int Try(string path, byte* actions, byte* attr, byte** argv, byte** env)
+    {
+        int pid;
+        byte* p = NativeStrings.One(path);
+        int rc = Sys.PosixSpawn(&pid, p, actions, attr, argv, env);
+        NativeMemory.Free(p);
+        return rc == 0 ? pid : -rc;
+    }
+
+    /// <summary>Waits for <paramref name="pid"/> (our own child) and returns its wait status.</summary>
+    public static int WaitFor(int pid)
+    {
+        int status;
+        while (Sys.Waitpid(pid, &status, 0) < 0)
+        {
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR) return -1;
+        }
+        return status;
+    }
+
+    public static bool ExitedZero(int status) => status == 0;
+}
