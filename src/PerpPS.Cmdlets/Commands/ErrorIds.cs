@@ -1,0 +1,47 @@
+namespace PerpPS.Cmdlets.Commands;
+
+/// <summary>
+/// The stable ErrorIds of the module's ErrorRecords (FullyQualifiedErrorId is
+/// "ID,PerpPS.Cmdlets.COMMANDCLASS"). Scripts and tests match on them: never rename one.
+/// </summary>
+internal static class ErrorIds
+{
+    /// <summary>Terminating: nothing listens on BASE/.control/perpd.sock (ENOENT/ECONNREFUSED).</summary>
+    public const string DaemonNotRunning = "PerpDaemonNotRunning";
+    /// <summary>Terminating: the socket exists but cannot be used (EACCES, ENAMETOOLONG, ...).</summary>
+    public const string DaemonUnreachable = "PerpDaemonUnreachable";
+    /// <summary>A literal name that matches no service directory.</summary>
+    public const string ServiceNotFound = "PerpServiceNotFound";
+    /// <summary>The name exists in the base but is not a directory.</summary>
+    public const string NotADirectory = "PerpServiceNotADirectory";
+    /// <summary>An action needs perpd to supervise the service, and it does not (yet).</summary>
+    public const string ServiceNotActive = "PerpServiceNotActive";
+    /// <summary>perpd is deactivating the service and refuses commands (EBUSY).</summary>
+    public const string ServiceBusy = "PerpServiceBusy";
+    /// <summary>Suspend/signal on a service whose process is not running.</summary>
+    public const string ServiceNotRunning = "PerpServiceNotRunning";
+    /// <summary>perpd answered a command or query with an error.</summary>
+    public const string CommandFailed = "PerpCommandFailed";
+    /// <summary>perpd answered with a packet the module does not understand.</summary>
+    public const string ProtocolError = "PerpProtocolError";
+    /// <summary>Writing a request or reading a reply failed.</summary>
+    public const string ConnectionError = "PerpConnectionError";
+    /// <summary>The service did not reach the wanted state in time.</summary>
+    public const string WaitTimeout = "PerpServiceWaitTimeout";
+    /// <summary>A file operation on the service directory failed.</summary>
+    public const string FileError = "PerpServiceFileError";
+    /// <summary>New-PerpService: the directory exists already.</summary>
+    public const string ServiceExists = "PerpServiceExists";
+    /// <summary>Get-PerpLog: no log directory or no log file.</summary>
+    public const string LogNotFound = "PerpLogNotFound";
+    /// <summary>Start-PerpDaemon: perpd already runs on the base.</summary>
+    public const string DaemonAlreadyRunning = "PerpDaemonAlreadyRunning";
+    /// <summary>Start-PerpDaemon: the perpd program was not found.</summary>
+    public const string DaemonProgramNotFound = "PerpDaemonProgramNotFound";
+    /// <summary>Start-PerpDaemon: perpd could not be started or exited at once.</summary>
+    public const string DaemonStartFailed = "PerpDaemonStartFailed";
+    /// <summary>Stop-PerpDaemon: perpd did not exit in time.</summary>
+    public const string DaemonStopTimeout = "PerpDaemonStopTimeout";
+    /// <summary>Signalling perpd failed (EPERM, ...).</summary>
+    public const string DaemonSignalFailed = "PerpDaemonSignalFailed";
+}

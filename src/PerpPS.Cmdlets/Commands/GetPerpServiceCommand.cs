@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using PerpPS.Cmdlets.Completion;
+
+namespace PerpPS.Cmdlets.Commands;
+
+/// <summary>
+/// Get-PerpService: one object per service directory of the base (active or not), sorted
+/// like perpls; names with wildcards, a literal that is missing is PerpServiceNotFound.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "PerpService")]
+[OutputType(typeof(PerpService))]
+public sealed class GetPerpServiceCommand : PerpCmdlet
+{
+    /// <summary>Service names; wildcards are honoured (default: all).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("ServiceName")]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
+    public string[] Name { get; set; } = { "*" };
+
+    /// <summary>The perp base (default: $env:PERP_BASE, else /etc/perp).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Base { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string b = ResolveBase(Base);
+        // Like perpls: connect first, so a missing perpd is one clear error before any listing.
+        Connection(b);
+        foreach (string name in ExpandNames(b, Name))
+            if (ReadService(b, name) is { } service) WriteObject(service);
+    }
+}

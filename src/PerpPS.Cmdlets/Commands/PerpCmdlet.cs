@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using PerpPS.Cmdlets.Engine;
+using PerpPS.Core.Client;
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Cmdlets.Commands;
+
+/// <summary>
+/// What every Perp cmdlet shares: base resolution against the session's location, one
+/// lazily opened connection per base, service lookup by name (wildcards only when the text
+/// has them, duplicates dropped) and ErrorRecords with stable ids.
+/// </summary>
+public abstract class PerpCmdlet : PSCmdlet, IDisposable
+{
+    private readonly Dictionary<string, PerpConnection> _connections = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled by Ctrl-C (StopProcessing), so waits end at once.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    /// <summary>
+    /// The absolute base for a -Base value: like perp's daemon-side tools (explicit value,
+    /// else a non-empty PERP_BASE, else /etc/perp), a relative path taken against the
+    /// session's current FileSystem location (not the process's cwd).
+    /// </summary>
+    protected string ResolveBase(string? value)
+    {
+        string chosen = BaseResolver.ForDaemon(value);
+        string full = GetUnresolvedProviderPathFromPSPath(chosen);
+        return full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    /// <summary>The connection to perpd on a base; a terminating error when perpd cannot be reached.</summary>
+    internal PerpConnection Connection(string baseDirectory)
+    {
+        if (_connections.TryGetValue(baseDirectory, out var existing)) return existing;
+        var connection = new PerpConnection(baseDirectory);
+        try
+        {
+            connection.EnsureConnected();
+        }
+        catch (ControlException e)
+        {
+            connection.Dispose();
+            ThrowDaemonUnreachable(e, baseDirectory);
+        }
+        _connections[baseDirectory] = connection;
+        return connection;
+    }
+
+    /// <summary>The one terminating error for a perpd that is not there.</summary>
+    internal void ThrowDaemonUnreachable(ControlException e, string baseDirectory)
+    {
+        bool down = e.DaemonNotRunning;
+        var wrapped = new InvalidOperationException(
+            down ? $"perpd is not running on {baseDirectory}: {e.Message}" : $"perpd on {baseDirectory} cannot be reached: {e.Message}", e);
+        ThrowTerminatingError(new ErrorRecord(wrapped,
+            down ? ErrorIds.DaemonNotRunning : ErrorIds.DaemonUnreachable,
+            down ? ErrorCategory.ResourceUnavailable : ErrorCategory.ConnectionError, baseDirectory));
+    }
+
+    /// <summary>
+    /// The names of <paramref name="patterns"/> in a base: a wildcard matches service
+    /// directories (silently none), a literal must exist (else PerpServiceNotFound).
+    /// A name already produced by this invocation is skipped.
+    /// </summary>
+    internal IEnumerable<string> ExpandNames(string baseDirectory, IEnumerable<string> patterns)
+    {
+        List<string>? catalog = null;
+        foreach (string pattern in patterns)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(pattern))
+            {
+                catalog ??= ServiceCatalog.Names(baseDirectory);
+                var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                foreach (string name in catalog)
+                    if (wildcard.IsMatch(name) && FirstTime(baseDirectory, name)) yield return name;
+                continue;
+            }
+            string literal = pattern.TrimEnd('/');
+            if (FirstTime(baseDirectory, literal)) yield return literal;
+        }
+    }
+
+    private bool FirstTime(string baseDirectory, string name) => _seen.Add(baseDirectory + "\0" + name);
+
+    /// <summary>
+    /// Reads a service: its directory, then perpd's status. Writes a non-terminating error
+    /// and returns null when the service cannot be read.
+    /// </summary>
+    internal PerpService? ReadService(string baseDirectory, string name, bool queryDaemon = true)
+    {
+        string path = Path.Combine(baseDirectory, name);
+        int errno = FileStatus.TryStat(path, out var stat);
+        if (errno != 0)
+        {
+            ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {path}"));
+            return null;
+        }
+        if (!stat.IsDirectory)
+        {
+            WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a directory, so it is not a Perp service."),
+                ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
+            return null;
+        }
+        var service = ServiceReader.FromDisk(baseDirectory, name, stat);
+        if (!queryDaemon) return service;
+        var connection = Connection(baseDirectory);
+        var now = Tai64N.Now();
+        Reply reply;
+        try
+        {
+            reply = connection.Query(stat.Id);
+        }
+        catch (ControlException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.ConnectionError, ErrorCategory.ConnectionError, service));
+            return null;
+        }
+        switch (reply.Kind)
+        {
+            case ReplyKind.Status:
+                ServiceReader.ApplyStatus(service, reply.Status, now);
+                return service;
+            case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
+                // perpd does not know this directory: inactive, or sticky but not scanned yet.
+                return service;
+            case ReplyKind.Error:
+                WriteError(new ErrorRecord(new PosixException(reply.Errno, $"status query for {name} failed"),
+                    ErrorIds.CommandFailed, ErrorCategory.ReadError, service));
+                return null;
+            default:
+                WriteError(new ErrorRecord(new InvalidDataException($"unknown packet in status reply for {name}"),
+                    ErrorIds.ProtocolError, ErrorCategory.ProtocolError, service));
+                return null;
+        }
+    }
+
+    /// <summary>A named service directory does not exist: PerpServiceNotFound (Test-PerpService answers $false instead).</summary>
+    internal virtual void ServiceMissing(string baseDirectory, string name, Exception cause) =>
+        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find a Perp service named '{name}' in {baseDirectory}.", cause),
+            ErrorIds.ServiceNotFound, ErrorCategory.ObjectNotFound, name));
+
+    /// <summary>Reads a service again, quietly (null when it vanished or cannot be read).</summary>
+    internal PerpService? Refresh(PerpService service)
+    {
+        string path = Path.Combine(service.Base, service.Name);
+        if (FileStatus.TryStat(path, out var stat) != 0 || !stat.IsDirectory) return null;
+        var fresh = ServiceReader.FromDisk(service.Base, service.Name, stat);
+        var now = Tai64N.Now();
+        Reply reply;
+        try
+        {
+            reply = Connection(service.Base).Query(stat.Id);
+        }
+        catch (ControlException)
+        {
+            return null;
+        }
+        if (reply.Kind == ReplyKind.Status) ServiceReader.ApplyStatus(fresh, reply.Status, now);
+        return fresh;
+    }
+
+    /// <summary>A non-terminating error about one service.</summary>
+    internal void WriteServiceError(Exception e, string id, ErrorCategory category, object target) =>
+        WriteError(new ErrorRecord(e, id, category, target));
+
+    /// <summary>
+    /// Polls the service until <paramref name="reached"/> holds, with a progress record;
+    /// 0 seconds = no limit. Writes PerpServiceWaitTimeout and returns null on timeout.
+    /// </summary>
+    internal PerpService? WaitFor(PerpService service, Func<PerpService, bool> reached, string goal, double timeoutSeconds, double minimumUptimeSeconds = 0)
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = new ProgressRecord(Math.Abs(service.Name.GetHashCode() % 100000) + 1,
+            $"Waiting for Perp service '{service.Name}'", $"waiting to be {goal}");
+        bool shown = false;
+        PerpService current = service;
+        while (true)
+        {
+            var fresh = Refresh(service);
+            if (fresh != null)
+            {
+                current = fresh;
+                if (reached(fresh) && (minimumUptimeSeconds <= 0 || (fresh.Uptime?.TotalSeconds ?? 0) >= minimumUptimeSeconds))
+                    break;
+            }
+            if (timeoutSeconds > 0 && clock.Elapsed.TotalSeconds >= timeoutSeconds)
+            {
+                if (shown) EndProgress(progress);
+                var e = new TimeoutException(
+                    $"Perp service '{service.Name}' did not become {goal} within {timeoutSeconds} seconds; it is {current.Status}.");
+                WriteError(new ErrorRecord(e, ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout, current));
+                return null;
+            }
+            // Show progress only for waits a person notices.
+            if (clock.ElapsedMilliseconds > 500)
+            {
+                progress.StatusDescription = $"{current.Status}, waiting to be {goal} ({clock.Elapsed.TotalSeconds:0}s)";
+                WriteProgress(progress);
+                shown = true;
+            }
+            if (StopToken.WaitHandle.WaitOne(100)) throw new PipelineStoppedException();
+        }
+        if (shown) EndProgress(progress);
+        return current;
+    }
+
+    private void EndProgress(ProgressRecord progress)
+    {
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+    }
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    public void Dispose()
+    {
+        foreach (var c in _connections.Values) c.Dispose();
+        _connections.Clear();
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Cmdlets.Commands;
+
+/// <summary>
+/// Set-PerpService: -Once changes main's run-once flag in perpd (perpctl o / u; o on a
+/// stopped service starts it for one run, which is perp's meaning of o); -StartupType
+/// writes the flag files perpd reads at the next activation (flag.down, flag.once).
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PerpService))]
+public sealed class SetPerpServiceCommand : PerpServiceActionCmdlet
+{
+    /// <summary>
+    /// $true: main is not restarted after its current run (a stopped service is started once).
+    /// $false: main is restarted again; a stopped service stays stopped and loses the flag at
+    /// its next Start-PerpService.
+    /// </summary>
+    [Parameter]
+    public bool? Once { get; set; }
+
+    /// <summary>The flag file for the next activation: Automatic, Manual (flag.down) or Once (flag.once).</summary>
+    [Parameter]
+    public PerpStartupType? StartupType { get; set; }
+
+    protected override string Action => "Set";
+
+    protected override PerpService? Act(PerpService service)
+    {
+        if (StartupType is { } type && !WriteStartupType(service, type)) return null;
+        if (Once is not { } once) return service;
+        if (RefuseUnsupervised(service)) return null;
+        if (once && !service.Once)
+        {
+            if (!Send(service, ControlCommand.Once)) return null;
+            return Settle(service, s => s.Once, "flagged once");
+        }
+        if (!once && service.Once && service.Pid != 0)
+        {
+            if (!Send(service, ControlCommand.Up)) return null;
+            return Settle(service, s => !s.Once, "not flagged once");
+        }
+        return service;
+    }
+
+    private bool WriteStartupType(PerpService service, PerpStartupType type)
+    {
+        string down = Path.Combine(service.Path, "flag.down"), once = Path.Combine(service.Path, "flag.once");
+        try
+        {
+            if (type != PerpStartupType.Manual) File.Delete(down);
+            if (type != PerpStartupType.Once) File.Delete(once);
+            if (type == PerpStartupType.Manual && !File.Exists(down)) File.WriteAllBytes(down, Array.Empty<byte>());
+            if (type == PerpStartupType.Once && !File.Exists(once)) File.WriteAllBytes(once, Array.Empty<byte>());
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteServiceError(e, ErrorIds.FileError, ErrorCategory.WriteError, service);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Cmdlets.Commands;
+
+/// <summary>
+/// Start-PerpService: perpctl u (o for a service flagged once, so it keeps running once),
+/// then waits until main is Up (a once service: until it has started). Starting a running
+/// service is success.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PerpService))]
+public sealed class StartPerpServiceCommand : PerpServiceActionCmdlet
+{
+    /// <summary>Start the logger too (perpctl U).</summary>
+    [Parameter]
+    public SwitchParameter IncludeLog { get; set; }
+
+    protected override string Action => "Start";
+
+    protected override PerpService? Act(PerpService service)
+    {
+        if (RefuseUnsupervised(service)) return null;
+        bool logUp = !IncludeLog || service.Log is null || service.Log.Status == PerpServiceStatus.Up;
+        if (service.Status == PerpServiceStatus.Up && logUp) return service;
+        var since = Tai64N.Now();
+        if (IncludeLog && service.HasLog && !Send(service, ControlCommand.Up, CommandFlags.Log)) return null;
+        bool once = service.Once;
+        if (service.Status != PerpServiceStatus.Up && !Send(service, once ? ControlCommand.Once : ControlCommand.Up)) return null;
+        return Settle(service,
+            s => (s.Status == PerpServiceStatus.Up || StartedSince(s, since, once))
+                 && (!IncludeLog || s.Log is null || s.Log.Status == PerpServiceStatus.Up),
+            once ? "started" : "Up");
+    }
+}

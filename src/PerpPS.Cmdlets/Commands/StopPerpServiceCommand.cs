@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Cmdlets.Commands;
+
+/// <summary>
+/// Stop-PerpService: perpctl d (SIGTERM then SIGCONT, no restart), then waits until main is
+/// Down (its reset has finished). Stopping a stopped or unsupervised service is success.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PerpService))]
+public sealed class StopPerpServiceCommand : PerpServiceActionCmdlet
+{
+    /// <summary>Stop the logger too, after main (perpctl D).</summary>
+    [Parameter]
+    public SwitchParameter IncludeLog { get; set; }
+
+    protected override string Action => "Stop";
+
+    protected override PerpService? Act(PerpService service)
+    {
+        // Nothing of an unsupervised (or departing) service runs on perpd's behalf.
+        if (service.Record == null || service.Status is PerpServiceStatus.Deactivating or PerpServiceStatus.Reactivating)
+            return service;
+        bool logDown = !IncludeLog || service.Log is null || service.Log.Status == PerpServiceStatus.Down;
+        if (service.Status == PerpServiceStatus.Down && logDown) return service;
+        if (!Send(service, ControlCommand.Down)) return null;
+        if (IncludeLog && service.HasLog && !Send(service, ControlCommand.Down, CommandFlags.Log)) return null;
+        return Settle(service,
+            s => s.Status == PerpServiceStatus.Down && (!IncludeLog || s.Log is null || s.Log.Status == PerpServiceStatus.Down),
+            "Down");
+    }
+}

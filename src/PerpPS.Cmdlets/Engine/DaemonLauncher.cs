@@ -1,0 +1,107 @@
+using System.Collections;
+using PerpPS.Cmdlets.Interop;
+using PerpPS.Core.Posix;
+
+namespace PerpPS.Cmdlets.Engine;
+
+/// <summary>
+/// Starts perpd detached: posix_spawn with a new session (POSIX_SPAWN_SETSID), an empty
+/// signal mask, default dispositions for every catchable signal, stdin from /dev/null and
+/// stdout/stderr appended to a log file. The environment is the session's, with the
+/// program's own directory put first on PATH so runscripts find the bundled tools.
+/// </summary>
+internal static unsafe class DaemonLauncher
+{
+    private const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400;
+
+    /// <summary>Spawns <paramref name="program"/> with <paramref name="args"/>; returns its pid.</summary>
+    public static int Start(string program, IReadOnlyList<string> args, string logPath)
+    {
+        var argv = new List<byte[]> { NativePath.ToBytes(program) };
+        foreach (string a in args) argv.Add(NativePath.ToBytes(a));
+        var envp = new List<byte[]>();
+        string programDir = Path.GetDirectoryName(program) ?? "/";
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
+        {
+            string key = (string)e.Key;
+            string value = (string?)e.Value ?? "";
+            if (key == "PATH") value = programDir + ":" + value;
+            envp.Add(NativePath.ToBytes(key + "=" + value));
+        }
+        if (Environment.GetEnvironmentVariable("PATH") == null) envp.Add(NativePath.ToBytes("PATH=" + programDir + ":/usr/bin:/bin"));
+
+        var pins = new List<System.Runtime.InteropServices.GCHandle>();
+        try
+        {
+            byte** av = stackalloc byte*[argv.Count + 1];
+            for (int i = 0; i < argv.Count; i++) av[i] = Pin(argv[i], pins);
+            av[argv.Count] = null;
+            byte** ev = (byte**)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)(envp.Count + 1), (nuint)sizeof(byte*));
+            try
+            {
+                for (int i = 0; i < envp.Count; i++) ev[i] = Pin(envp[i], pins);
+                return SpawnWith(av, ev, logPath);
+            }
+            finally
+            {
+                System.Runtime.InteropServices.NativeMemory.Free(ev);
+            }
+        }
+        finally
+        {
+            foreach (var h in pins) h.Free();
+        }
+    }
+
+    private static int SpawnWith(byte** argv, byte** envp, string logPath)
+    {
+        byte* attr = stackalloc byte[Spawn.OpaqueSize];
+        byte* actions = stackalloc byte[Spawn.OpaqueSize];
+        byte* empty = stackalloc byte[Spawn.SigsetSize];
+        byte* all = stackalloc byte[Spawn.SigsetSize];
+        new Span<byte>(attr, Spawn.OpaqueSize).Clear();
+        new Span<byte>(actions, Spawn.OpaqueSize).Clear();
+        new Span<byte>(empty, Spawn.SigsetSize).Clear();
+        new Span<byte>(all, Spawn.SigsetSize).Clear();
+        // Signals 1..31 back to their defaults (SIGKILL/SIGSTOP cannot be changed; glibc skips them).
+        for (int sig = 1; sig <= 31; sig++)
+            if (sig is not (9 or 19)) all[(sig - 1) / 8] |= (byte)(1 << ((sig - 1) % 8));
+        byte[] devNull = NativePath.ToBytes("/dev/null");
+        byte[] log = NativePath.ToBytes(logPath);
+        Spawn.AttrInit(attr);
+        Spawn.ActionsInit(actions);
+        try
+        {
+            Spawn.AttrSetFlags(attr, Spawn.POSIX_SPAWN_SETSID | Spawn.POSIX_SPAWN_SETSIGMASK | Spawn.POSIX_SPAWN_SETSIGDEF);
+            Spawn.AttrSetSigmask(attr, empty);
+            Spawn.AttrSetSigdefault(attr, all);
+            fixed (byte* n = devNull) Spawn.ActionsAddOpen(actions, 0, n, O_RDONLY, 0);
+            fixed (byte* l = log) Spawn.ActionsAddOpen(actions, 1, l, O_WRONLY | O_CREAT | O_APPEND, 0x1A4);
+            Spawn.ActionsAddDup2(actions, 1, 2);
+            int pid;
+            int rc = Spawn.PosixSpawn(&pid, argv[0], actions, attr, argv, envp);
+            if (rc != 0) throw new PosixException(rc, "failure posix_spawn() of perpd");
+            return pid;
+        }
+        finally
+        {
+            Spawn.ActionsDestroy(actions);
+            Spawn.AttrDestroy(attr);
+        }
+    }
+
+    private static byte* Pin(byte[] bytes, List<System.Runtime.InteropServices.GCHandle> pins)
+    {
+        var h = System.Runtime.InteropServices.GCHandle.Alloc(bytes, System.Runtime.InteropServices.GCHandleType.Pinned);
+        pins.Add(h);
+        return (byte*)h.AddrOfPinnedObject();
+    }
+
+    /// <summary>Reaps <paramref name="pid"/> if it is our exited child; true when it was reaped or is not ours.</summary>
+    public static bool TryReap(int pid)
+    {
+        int status;
+        int rc = Spawn.WaitPid(pid, &status, Spawn.WNOHANG);
+        return rc != 0;
+    }
+}

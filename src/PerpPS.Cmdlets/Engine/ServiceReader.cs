@@ -1,0 +1,78 @@
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Cmdlets.Engine;
+
+/// <summary>
+/// Builds <see cref="PerpService"/> objects: what the directory says (sticky bit, flag
+/// files, rc.log) plus what perpd says in a status reply.
+/// </summary>
+internal static class ServiceReader
+{
+    /// <summary>The object for a service directory perpd does not (or not yet) supervise.</summary>
+    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat)
+    {
+        string path = System.IO.Path.Combine(baseDirectory, name);
+        bool hasLog = FileStatus.TryStat(System.IO.Path.Combine(path, "rc.log"), out var rcLog) == 0 && rcLog.IsOwnerExecutable;
+        return new PerpService
+        {
+            Name = name,
+            Base = baseDirectory,
+            Path = path,
+            Enabled = stat.IsSticky,
+            Status = stat.IsSticky ? PerpServiceStatus.Activating : PerpServiceStatus.Inactive,
+            HasLog = hasLog,
+            StartupType = StartupTypeOf(path),
+            WantDown = true,
+            Panel = stat.IsSticky ? "[E --- ---]" : "[- --- ---]",
+        };
+    }
+
+    /// <summary>Fills in perpd's status reply, read at <paramref name="now"/>.</summary>
+    public static void ApplyStatus(PerpService service, StatusRecord record, Tai64N now)
+    {
+        service.Record = record;
+        var main = SubserviceView.Of(record.Main, now);
+        bool cull = (record.Flags & ServiceFlags.Cull) != 0;
+        bool cycle = (record.Flags & ServiceFlags.Cycle) != 0;
+        service.Status = cull ? (cycle ? PerpServiceStatus.Reactivating : PerpServiceStatus.Deactivating) : main.Status;
+        service.Pid = (int)record.Main.Pid;
+        service.Uptime = record.Main.Pid != 0 ? TimeSpan.FromSeconds(main.Age) : null;
+        service.StartTime = record.Main.Pid != 0 ? record.Main.When.ToDateTime()?.ToLocalTime() : null;
+        service.WantDown = record.Main.WantsDown;
+        service.Once = record.Main.IsOnce;
+        service.Paused = record.Main.IsPaused;
+        service.HasLog = record.HasLog;
+        service.DownAtActivation = (record.Flags & ServiceFlags.Down) != 0;
+        service.OnceAtActivation = (record.Flags & ServiceFlags.Once) != 0;
+        service.ActivationTime = record.Activated.ToDateTime()?.ToLocalTime();
+        service.DaemonPid = (int)record.DaemonPid;
+        string logTriplet = "---";
+        if (record.HasLog)
+        {
+            var log = SubserviceView.Of(record.Log, now);
+            logTriplet = log.Triplet;
+            service.Log = new PerpLogService
+            {
+                Status = log.Status,
+                Pid = (int)record.Log.Pid,
+                Uptime = record.Log.Pid != 0 ? TimeSpan.FromSeconds(log.Age) : null,
+                StartTime = record.Log.Pid != 0 ? record.Log.When.ToDateTime()?.ToLocalTime() : null,
+                WantDown = record.Log.WantsDown,
+                Paused = record.Log.IsPaused,
+            };
+        }
+        else
+        {
+            service.Log = null;
+        }
+        char s = cull ? (cycle ? 'R' : '!') : '+';
+        service.Panel = $"[{s} {main.Triplet} {logTriplet}]";
+    }
+
+    /// <summary>The startup type the flag files on disk give (flag.down wins, spec §1.3).</summary>
+    public static PerpStartupType StartupTypeOf(string path) =>
+        FileStatus.TryStat(System.IO.Path.Combine(path, "flag.down"), out _) == 0 ? PerpStartupType.Manual
+        : FileStatus.TryStat(System.IO.Path.Combine(path, "flag.once"), out _) == 0 ? PerpStartupType.Once
+        : PerpStartupType.Automatic;
+}
