@@ -15,6 +15,9 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
     private readonly int _fixedCount;
     private readonly List<nint> _owned = new();
 
+    /// <summary>The value of PWD in perpd's environment, or null when it had none.</summary>
+    public byte[]? OriginalPwd { get; }
+
     public EnvironmentBlock(string baseDirectory)
     {
         var entries = new List<byte[]>();
@@ -29,6 +32,7 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
             start = i + 1;
             if (entry.IsEmpty || entry.StartsWith("PERP_BASE="u8) || entry.StartsWith("PERP_SVPID="u8)
                 || entry.StartsWith("PERP_SVSECS="u8)) continue;
+            if (entry.StartsWith("PWD="u8)) OriginalPwd = entry[4..].ToArray();
             entries.Add(entry.ToArray());
         }
         entries.Add(Encoding.UTF8.GetBytes("PERP_BASE=" + baseDirectory));

@@ -40,12 +40,17 @@ internal enum SpawnResult
 /// missing or non-executable rc.main gets perp's execve message and the exit-111 path.
 /// A reset knows its PERP_SVPID (the pid that ended) and is spawned directly, so glibc
 /// reports an exec failure as posix_spawn's return value.
+/// The shell (dash on Debian) would set PWD to the service directory; the trampoline puts
+/// back perpd's own PWD (or unsets it), so the runscript's environment is exactly perpd's
+/// plus perp's variables. One visible difference remains: a shell drops environment
+/// entries whose names are not shell names (e.g. <c>a-b=1</c>) from a start's environment.
 /// </summary>
 internal sealed unsafe class Spawner : IDisposable
 {
-    private const int ScratchSize = 4096;
     private static readonly byte[] ShellPath = "/bin/sh\0"u8.ToArray();
-    private static readonly byte[] Trampoline = "PERP_SVPID=$$; export PERP_SVPID; exec \"$0\" \"$@\"\0"u8.ToArray();
+    private readonly byte[] _trampoline;
+    /// <summary>Room for one spawn's argv strings: the trampoline plus names and numbers.</summary>
+    private readonly int ScratchSize;
 
     private readonly void* _attr;
     private readonly void* _actions;
@@ -55,15 +60,21 @@ internal sealed unsafe class Spawner : IDisposable
     public Spawner(EnvironmentBlock environment)
     {
         _environment = environment;
+        _trampoline = MakeTrampoline(environment.OriginalPwd);
+        ScratchSize = 1024 + _trampoline.Length;
         _attr = NativeMemory.AllocZeroed(Native.SpawnAttrSize);
         _actions = NativeMemory.AllocZeroed(Native.FileActionsSize);
-        _scratch = (byte*)NativeMemory.AllocZeroed(ScratchSize);
+        _scratch = (byte*)NativeMemory.AllocZeroed((nuint)ScratchSize);
         byte* set = stackalloc byte[Native.SigSetSize];
         Native.SpawnAttrInit(_attr);
         Native.SpawnAttrSetFlags(_attr, Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF);
         Native.SigEmptySet(set);
         Native.SpawnAttrSetSigMask(_attr, set);
-        Native.SigFillSet(set);
+        // Every signal 1..64 back to its default. Written as raw bits on purpose: glibc's
+        // sigfillset leaves out its two internal signals (32, 33), which posix_spawn then
+        // sets to SIG_IGN in the child, an ignore that exec would pass on to the service.
+        new Span<byte>(set, Native.SigSetSize).Clear();
+        *(ulong*)set = ulong.MaxValue;
         Native.SpawnAttrSetSigDefault(_attr, set);
     }
 
@@ -99,7 +110,7 @@ internal sealed unsafe class Spawner : IDisposable
             path = Put(ShellPath);
             argv[argc++] = path;
             argv[argc++] = Put("-c\0"u8);
-            argv[argc++] = Put(Trampoline);
+            argv[argc++] = Put(_trampoline);
             argv[argc++] = script;
             argv[argc++] = Put("start\0"u8);
             argv[argc++] = PutName(svc.Name);
@@ -149,6 +160,25 @@ internal sealed unsafe class Spawner : IDisposable
     }
 
     private int _used;
+
+    /// <summary>The sh -c text that sets PERP_SVPID to the shell's pid and execs the runscript.</summary>
+    private static byte[] MakeTrampoline(byte[]? pwd)
+    {
+        var text = new List<byte>();
+        if (pwd is null) text.AddRange("unset PWD; "u8.ToArray());
+        else
+        {
+            text.AddRange("PWD='"u8.ToArray());
+            foreach (byte b in pwd)
+            {
+                if (b == (byte)'\'') text.AddRange("'\\''"u8.ToArray());
+                else text.Add(b);
+            }
+            text.AddRange("'; export PWD; "u8.ToArray());
+        }
+        text.AddRange("PERP_SVPID=$$; export PERP_SVPID; exec \"$0\" \"$@\"\0"u8.ToArray());
+        return text.ToArray();
+    }
 
     private byte* Put(ReadOnlySpan<byte> zeroTerminated)
     {

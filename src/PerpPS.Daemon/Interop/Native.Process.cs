@@ -48,9 +48,6 @@ internal static unsafe partial class Native
     [LibraryImport(LibC, EntryPoint = "sigemptyset")]
     public static partial int SigEmptySet(void* set);
 
-    [LibraryImport(LibC, EntryPoint = "sigfillset")]
-    public static partial int SigFillSet(void* set);
-
     [LibraryImport(LibC, EntryPoint = "pidfd_open", SetLastError = true)]
     public static partial int PidfdOpen(int pid, uint flags);
 
