@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Writes module/en-US/PerpPS.Cmdlets.dll-Help.xml (MAML) from the texts below and the
+cmdlet metadata in commands.json (parameter sets, types, positions, pipeline input; dumped
+from the built module). Run it after changing a cmdlet's parameters or help text:
+    python3 src/PerpPS.Cmdlets/Help/make-help.py
+The Cmdlets tests fail when a cmdlet or parameter lacks help."""
+import json, os
+from xml.sax.saxutils import escape
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
+
+# Parameter texts shared by several cmdlets (a cmdlet's own entry wins).
+COMMON = {
+    'Name': 'Names of service directories in the base. Wildcards are honoured (a wildcard that matches nothing is silent); a literal name that does not exist is a non-terminating PerpServiceNotFound error. Accepts pipeline input by value and by property name (Name, ServiceName).',
+    'InputObject': 'Service objects from Get-PerpService. The cmdlet reads each service afresh before acting, so stale objects are fine.',
+    'Base': 'The perp base directory. Default: $env:PERP_BASE when set and not empty, else /etc/perp. A relative path is taken against the current PowerShell location.',
+    'PassThru': 'Writes the refreshed PerpService object to the pipeline after the action. By default the cmdlet writes nothing.',
+    'NoWait': 'Returns as soon as perpd accepted the command instead of waiting for the new state.',
+    'Timeout': 'Seconds to wait for the new state; 0 waits without limit. On timeout a non-terminating PerpServiceWaitTimeout error (a TimeoutException, category OperationTimeout) is written. Default: 60.',
+    'IncludeLog': 'Acts on the logger (rc.log) as well as on main.',
+}
+
+H = {}
+
+H['Get-PerpService'] = dict(
+    synopsis='Gets the services of a perp base and their state.',
+    description='Get-PerpService writes one PerpService object per service directory of the base (every entry not starting with a dot that is a directory, active or not), sorted by name, with what perpd reports: Status (Up, Down, Starting, Resetting, Paused, Stopping, Inactive, Activating, Deactivating, Reactivating), Pid, Uptime, StartTime, WantDown, Once, Paused, HasLog, the logger in Log, DaemonPid and perpls\'s panel. Status follows perp\'s reading: a process younger than half a second is still Starting, a service that wants up but is not running is Starting. perpd not running on the base is a terminating PerpDaemonNotRunning error.',
+    params={'Name': 'Names of service directories; wildcards are honoured. Default: all (*). A literal name that does not exist is a non-terminating PerpServiceNotFound error.'},
+    examples=[('Get-PerpService', 'Lists every service of the base in $env:PERP_BASE (or /etc/perp) in a table that reads like perpls.'),
+              ("Get-PerpService -Base /srv/perp web*", 'Gets the services whose names start with web.'),
+              ("(Get-PerpService web).Status | Should -Be Up", 'A Pester assertion on a service\'s status.')])
+
+H['Start-PerpService'] = dict(
+    synopsis='Starts services (perpctl u).',
+    description='Start-PerpService asks perpd to start main (perpctl u; perpctl o for a service flagged once, so that it keeps running once) and waits until it is Up, that is, has run its start target for more than half a second (a once service: until it has started). Starting a running service is success. The service must be enabled and activated, else PerpServiceNotActive.',
+    params={},
+    examples=[("Start-PerpService web", 'Starts web and waits until it is up.'),
+              ("Get-PerpService | Where-Object Status -eq Down | Start-PerpService", 'Starts every service that is down.'),
+              ("Start-PerpService web -NoWait -PassThru", 'Starts web without waiting and shows its state.')])
+
+H['Stop-PerpService'] = dict(
+    synopsis='Stops services (perpctl d).',
+    description='Stop-PerpService asks perpd to stop main and not restart it (perpctl d: SIGTERM then SIGCONT) and waits until it is Down, that is, until its reset has finished. Stopping a stopped or inactive service is success.',
+    params={},
+    examples=[("Stop-PerpService web", 'Stops web and waits until it is down.'),
+              ("Stop-PerpService web -IncludeLog", 'Stops web, then its logger (perpctl D).')])
+
+H['Restart-PerpService'] = dict(
+    synopsis='Restarts services.',
+    description='Restart-PerpService sends perpctl d then u (o for a once service): perpd stops the running process, runs its reset and starts it again. A stopped service is started. The cmdlet waits until a run that began after the command is Up.',
+    params={},
+    examples=[("Restart-PerpService web", 'Restarts web and waits until the new process is up.'),
+              ("Get-PerpService app* | Restart-PerpService -PassThru", 'Restarts the app services and shows their new pids.')])
+
+H['Suspend-PerpService'] = dict(
+    synopsis='Pauses services with SIGSTOP (perpctl p).',
+    description='Suspend-PerpService asks perpd to stop main with SIGSTOP and remember it as paused, then waits until perpd reports it Paused. A service that is not Up (down, starting, resetting) cannot be suspended: PerpServiceNotRunning. Suspending a paused service is success.',
+    params={},
+    examples=[("Suspend-PerpService batch", 'Pauses batch.')])
+
+H['Resume-PerpService'] = dict(
+    synopsis='Resumes paused services (perpctl c).',
+    description='Resume-PerpService sends SIGCONT through perpd, which clears the paused mark, and waits until the service is no longer Paused. Resuming a service that is not paused is success.',
+    params={},
+    examples=[("Resume-PerpService batch", 'Continues batch.')])
+
+H['Set-PerpService'] = dict(
+    synopsis='Changes a service\'s once flag or its startup type.',
+    description='Set-PerpService -Once $true flags main to run once (perpctl o): it is not restarted after its current run; on a stopped service this starts one run, which is perp\'s meaning of o. -Once $false clears the flag of a running service (perpctl u); a stopped service keeps it until Start-PerpService. -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
+    params={'Once': '$true: main runs once (perpctl o). $false: main is restarted again after it exits (perpctl u, only while it runs).',
+            'StartupType': 'Automatic, Manual (writes flag.down) or Once (writes flag.once). Takes effect when perpd next activates the service.'},
+    examples=[("Set-PerpService web -Once $true", 'web will not be restarted after it exits.'),
+              ("Set-PerpService standby -StartupType Manual", 'standby will not be started when perpd activates it.')])
+
+H['Send-PerpSignal'] = dict(
+    synopsis='Has perpd send a signal to a service\'s process or process group.',
+    description='Send-PerpSignal asks perpd to deliver one of the signals perpctl knows (ALRM, CONT, HUP, INT, KILL, QUIT, TERM, WINCH, USR1, USR2) to main or, with -Log, the logger; with -ProcessGroup to its whole process group. Nothing running is a PerpServiceNotRunning error. While the target runs its reset perpd delivers only CONT and KILL; the cmdlet warns about dropped signals.',
+    params={'Signal': 'The signal, without the SIG prefix: ALRM, CONT, HUP, INT, KILL, QUIT, TERM, WINCH, USR1 or USR2.',
+            'Log': 'Signals the logger instead of main.',
+            'ProcessGroup': 'Signals the whole process group of the target (kill(-pid)).',
+            'PassThru': 'Writes the PerpService object after sending.'},
+    examples=[("Send-PerpSignal web HUP", 'Sends SIGHUP to web, e.g. to reload its configuration.'),
+              ("Send-PerpSignal web TERM -Log", 'Terminates the logger of web; perpd restarts it.')])
+
+H['Enable-PerpService'] = dict(
+    synopsis='Activates services: sets the sticky bit and rescans (perpctl A).',
+    description='Enable-PerpService sets the sticky bit of each service directory and sends perpd a SIGHUP, then waits until perpd has activated the service. perpd starts main unless flag.down exists. When perpd is not running the bit is set anyway and a warning says the change takes effect when perpd starts.',
+    params={},
+    examples=[("Enable-PerpService web", 'Activates web.'),
+              ("Get-PerpService | Where-Object Status -eq Inactive | Enable-PerpService -PassThru", 'Activates every inactive service.')])
+
+H['Disable-PerpService'] = dict(
+    synopsis='Deactivates services: clears the sticky bit and rescans (perpctl X).',
+    description='Disable-PerpService clears the sticky bit of each service directory and sends perpd a SIGHUP, then waits until perpd has stopped main and log, run their resets and forgotten the service. When perpd is not running only the bit changes, with a warning.',
+    params={},
+    examples=[("Disable-PerpService web", 'Deactivates web and waits until perpd let go of it.')])
+
+H['New-PerpService'] = dict(
+    synopsis='Creates a service directory with its runscripts.',
+    description='New-PerpService creates BASE/NAME with an rc.main that execs -Command (with /bin/sh, stderr joined to stdout) on start and does nothing on reset, and, unless -NoLog, an rc.log that runs tinylog -t into -LogDirectory (default: the directory log inside the service directory; Get-PerpLog reads it). tinylog is named by absolute path: the one on PATH, else the one bundled with the module. The service is created inactive; -Enable activates it and waits until perpd has it. -Down and -Once write flag.down and flag.once. An existing directory is PerpServiceExists.',
+    params={'Name': 'The directory name of the new service (no slash, not starting with a dot).',
+            'Command': 'The command line main runs, e.g. "sleep 1000" or "/usr/bin/python3 -m http.server 8080". rc.main runs it as exec COMMAND, so the process perpd supervises is the command itself.',
+            'NoLog': 'Writes no rc.log; main\'s output then goes to perpd\'s output.',
+            'LogDirectory': 'tinylog\'s directory, relative to the service directory or absolute. Default: log.',
+            'Down': 'Writes flag.down: perpd does not start main when it activates the service.',
+            'Once': 'Writes flag.once: main runs once per activation.',
+            'Enable': 'Activates the service (sticky bit and rescan) and waits until perpd has it.'},
+    examples=[("New-PerpService web -Command 'python3 -m http.server 8080' -Enable", 'Creates, logs and starts a web server.'),
+              ("New-PerpService backup -Command '/usr/local/bin/backup.sh' -Once -NoLog", 'Creates a one-shot service without logger, inactive.')])
+
+H['Remove-PerpService'] = dict(
+    synopsis='Deactivates services and deletes their directories.',
+    description='Remove-PerpService clears the sticky bit, sends perpd a SIGHUP, waits until perpd has stopped the service (main and log, with their resets) and forgotten it, then deletes the service directory (a symlink is removed, not followed). When perpd is not running the directory is deleted at once. A service that does not let go within -Timeout is left in place with a PerpServiceWaitTimeout error. ConfirmImpact is High: PowerShell asks unless -Confirm:$false.',
+    params={'Timeout': 'Seconds to wait for perpd to let go of the service; 0 waits without limit. Default: 60.'},
+    examples=[("Remove-PerpService web -Confirm:$false", 'Stops and deletes web without asking.')])
+
+H['Wait-PerpService'] = dict(
+    synopsis='Waits until services reach a status and, optionally, an uptime.',
+    description='Wait-PerpService polls each service until its Status equals -Status (default Up) and, with -MinimumUptime, main has been running for that many seconds. It shows progress while waiting and writes PerpServiceWaitTimeout (a TimeoutException) when -Timeout passes. Ctrl-C stops the wait.',
+    params={'Status': 'The status to wait for. Default: Up.',
+            'Timeout': 'Seconds to wait; 0 (the default) waits without limit.',
+            'MinimumUptime': 'Seconds main must have been running, rounded as perp rounds (like perpok -u).',
+            'PassThru': 'Writes the PerpService object once it reached the state.'},
+    examples=[("Wait-PerpService web -MinimumUptime 5 -Timeout 30", 'Waits until web has been up for 5 seconds, at most 30 seconds.'),
+              ("Stop-PerpService web -NoWait; Wait-PerpService web -Status Down", 'Waits separately for a stop.')])
+
+H['Test-PerpService'] = dict(
+    synopsis='Tests whether services are activated and, optionally, up long enough (perpok).',
+    description='Test-PerpService writes $true or $false per service, as perpok decides: $true when perpd supervises the service; with -MinimumUptime N, only when main runs its start target (not resetting, not wanting down) for at least N seconds. A service that does not exist or is inactive is $false. perpd not running is a terminating PerpDaemonNotRunning error.',
+    params={'MinimumUptime': 'Seconds main must have been running (perpok -u). Default: 0, only activation is tested.'},
+    examples=[("Test-PerpService web -MinimumUptime 10", 'True when web has been up for 10 seconds.'),
+              ("if (-not (Test-PerpService db)) { Enable-PerpService db }", 'Activates db when it is not.')])
+
+H['Get-PerpLog'] = dict(
+    synopsis='Gets the log lines tinylog kept for a service.',
+    description='Get-PerpLog writes the lines of a service\'s tinylog directory, oldest first: the archives (_YYYYMMDDTHHMMSS.uuuuuu.s/.u; compressed .Z archives are skipped), then current. The directory is -Path when given, else the one the tinylog command in rc.log names (taken relative to the service directory), else SERVICE/log. -Tail N writes only the last N lines, across archives. -Wait then follows the log like Get-Content -Wait, across rotations, until Ctrl-C (it follows the first service only).',
+    params={'Tail': 'Writes only the last N lines (across rotated archives).',
+            'Wait': 'Keeps following the log after writing it, until Ctrl-C.',
+            'Path': 'The tinylog directory, when rc.log does not name it.'},
+    examples=[("Get-PerpLog web -Tail 20", 'The last 20 lines web logged.'),
+              ("Get-PerpLog web -Tail 0 -Wait", 'Follows web\'s log.')])
+
+H['Start-PerpDaemon'] = dict(
+    synopsis='Starts perpd on a base, detached.',
+    description='Start-PerpDaemon runs perpd on the base in a new session with stdin from /dev/null and its output appended to -LogPath (default BASE/.control/perpd.log), waits until it answers on its control socket and writes a PerpDaemon object. The program is -DaemonPath, else the perpd bundled with the module (module/bin/perpd), else perpd on PATH; its directory is put first on perpd\'s PATH so runscripts find the bundled tools. perpd already running on the base is success.',
+    params={'Base': 'The perp base directory. Default: $env:PERP_BASE when set and not empty, else /etc/perp. A relative path is taken against the current PowerShell location.',
+            'DaemonPath': 'The perpd program to run.',
+            'LogPath': 'The file perpd\'s output is appended to. Default: BASE/.control/perpd.log.',
+            'ArgumentList': 'Extra perpd options, e.g. \'-a\',\'5\' (rescan every 5 seconds) or \'-g\',\'wheel\'.',
+            'Timeout': 'Seconds to wait for perpd to answer on its socket. Default: 15.'},
+    examples=[("Start-PerpDaemon -Base /srv/perp", 'Starts perpd on /srv/perp.'),
+              ("Start-PerpDaemon -Base ./base -ArgumentList '-a','10'", 'Starts perpd with a 10-second autoscan.')])
+
+H['Stop-PerpDaemon'] = dict(
+    synopsis='Stops perpd on a base (perphup -t).',
+    description='Stop-PerpDaemon finds perpd by the lock on BASE/.control/perpd.pid, sends it SIGTERM and waits until it exited: perpd first stops every service and runs their resets. -Force sends SIGKILL when the wait times out (the services are then left running). perpd not running is success.',
+    params={'Base': 'The perp base directory. Default: $env:PERP_BASE when set and not empty, else /etc/perp. A relative path is taken against the current PowerShell location.',
+            'Timeout': 'Seconds to wait for perpd to exit; 0 waits without limit. Default: 60.',
+            'Force': 'Sends SIGKILL when perpd has not exited within -Timeout.',
+            'PassThru': 'Writes the PerpDaemon object after it stopped.'},
+    examples=[("Stop-PerpDaemon -Base /srv/perp", 'Stops perpd and every service it supervises.')])
+
+H['Get-PerpDaemon'] = dict(
+    synopsis='Gets perpd\'s state on a base.',
+    description='Get-PerpDaemon writes a PerpDaemon object: Running and Pid from the lock on BASE/.control/perpd.pid (the kernel\'s lock holder, not the file\'s text), StartTime and Uptime from perpd\'s status replies (else /proc), and ServiceCount, the services perpd answers for. A base without perpd gives Running = $false, not an error.',
+    params={'Base': 'The perp base directory. Default: $env:PERP_BASE when set and not empty, else /etc/perp. A relative path is taken against the current PowerShell location.'},
+    examples=[("(Get-PerpDaemon).Running", 'True when perpd runs on the default base.')])
+
+H['Invoke-PerpRescan'] = dict(
+    synopsis='Makes perpd rescan its base (perphup).',
+    description='Invoke-PerpRescan sends SIGHUP to perpd, which rescans the base: sticky directories it does not know are activated, known ones no longer sticky are deactivated. perpd not running is a terminating PerpDaemonNotRunning error.',
+    params={'Base': 'The perp base directory. Default: $env:PERP_BASE when set and not empty, else /etc/perp. A relative path is taken against the current PowerShell location.',
+            'PassThru': 'Writes the PerpDaemon object.'},
+    examples=[("Invoke-PerpRescan -Base /srv/perp", 'Rescans /srv/perp.')])
+
+OUTPUT_TEXT = {
+    'PerpService': 'PerpPS.Cmdlets.PerpService: a service with its status.',
+    'PerpDaemon': 'PerpPS.Cmdlets.PerpDaemon: perpd on a base.',
+    'Boolean': 'System.Boolean: the result of the test.',
+    'String': 'System.String: a log line.',
+    'Void': 'None.',
+}
+
+def e(s):
+    return escape(str(s))
+
+def para(text):
+    return '<maml:para>%s</maml:para>' % e(text)
+
+def command(meta):
+    name = meta['name']
+    h = H[name]
+    verb, noun = name.split('-', 1)
+    params = {}
+    for s in meta['sets']:
+        for p in s['params']:
+            params.setdefault(p['name'], dict(p, byValue=False, byName=False, mandatory=False, position=-2147483648))
+            q = params[p['name']]
+            q['byValue'] |= p['byValue']; q['byName'] |= p['byName']; q['mandatory'] |= p['mandatory']
+            if p['position'] >= 0: q['position'] = p['position']
+    def ptext(n):
+        t = h['params'].get(n) or COMMON.get(n)
+        if not t:
+            raise SystemExit('no help text for %s -%s' % (name, n))
+        return t
+    def pipeline(p):
+        if p['byValue'] and p['byName']: return 'True (ByValue, ByPropertyName)'
+        if p['byValue']: return 'True (ByValue)'
+        if p['byName']: return 'True (ByPropertyName)'
+        return 'False'
+    def pos(p):
+        return str(p['position']) if p['position'] >= 0 else 'named'
+    def param_xml(p, in_syntax, required=None):
+        t = p['type'].replace('System.Nullable`1[[', '').split(',')[0] if 'Nullable' in p['type'] else p['type']
+        req = p['mandatory'] if required is None else required
+        x = ['<command:parameter required="%s" variableLength="%s" globbing="%s" pipelineInput="%s" position="%s" aliases="%s">' % (
+            str(req).lower(), str(t.endswith('[]')).lower(), str(p['name'] == 'Name' and name not in ('New-PerpService',)).lower(), e(pipeline(p)), pos(p), e(','.join(p['aliases']) or 'none'))]
+        x.append('<maml:name>%s</maml:name>' % e(p['name']))
+        x.append('<maml:description>%s</maml:description>' % para(ptext(p['name'])))
+        x.append('<command:parameterValue required="%s" variableLength="false">%s</command:parameterValue>' % (str(t != 'System.Management.Automation.SwitchParameter').lower(), e(t.split('.')[-1])))
+        x.append('<dev:type><maml:name>%s</maml:name></dev:type>' % e(t))
+        x.append('</command:parameter>')
+        return '\n'.join(x)
+    out = ['<command:command xmlns:maml="http://schemas.microsoft.com/maml/2004/10" xmlns:command="http://schemas.microsoft.com/maml/dev/command/2004/10" xmlns:dev="http://schemas.microsoft.com/maml/dev/2004/10">']
+    out.append('<command:details><command:name>%s</command:name><command:verb>%s</command:verb><command:noun>%s</command:noun><maml:description>%s</maml:description></command:details>' % (e(name), e(verb), e(noun), para(h['synopsis'])))
+    out.append('<maml:description>%s</maml:description>' % para(h['description']))
+    out.append('<command:syntax>')
+    for s in meta['sets']:
+        out.append('<command:syntaxItem><maml:name>%s</maml:name>' % e(name))
+        for p in s['params']:
+            out.append(param_xml(p, True))
+        out.append('</command:syntaxItem>')
+    out.append('</command:syntax>')
+    out.append('<command:parameters>')
+    for n in sorted(params):
+        out.append(param_xml(params[n], False))
+    out.append('</command:parameters>')
+    out.append('<command:inputTypes><command:inputType><dev:type><maml:name>System.String[], PerpPS.Cmdlets.PerpService</maml:name></dev:type><maml:description>%s</maml:description></command:inputType></command:inputTypes>' % para('Service names, or objects with Name (and Base) properties, from the pipeline.'))
+    out.append('<command:returnValues>')
+    for o in meta['outputs'] or ['Void']:
+        out.append('<command:returnValue><dev:type><maml:name>%s</maml:name></dev:type><maml:description>%s</maml:description></command:returnValue>' % (e(o), para(OUTPUT_TEXT.get(o, o))))
+    out.append('</command:returnValues>')
+    out.append('<maml:alertSet><maml:alert>%s</maml:alert></maml:alertSet>' % para('Errors carry stable ErrorIds: PerpDaemonNotRunning (terminating), PerpServiceNotFound, PerpServiceNotActive, PerpServiceBusy, PerpServiceNotRunning, PerpServiceWaitTimeout, PerpCommandFailed. See about_Perp.'))
+    out.append('<command:examples>')
+    for i, (code, remark) in enumerate(h['examples'], 1):
+        out.append('<command:example><maml:title>-------------------------- Example %d --------------------------</maml:title><dev:code>%s</dev:code><dev:remarks>%s</dev:remarks></command:example>' % (i, e(code), para(remark)))
+    out.append('</command:examples>')
+    out.append('<command:relatedLinks><maml:navigationLink><maml:linkText>about_Perp</maml:linkText></maml:navigationLink></command:relatedLinks>')
+    out.append('</command:command>')
+    return '\n'.join(out)
+
+def main():
+    meta = json.load(open(os.path.join(HERE, 'commands.json')))
+    names = {m['name'] for m in meta}
+    missing = names ^ set(H)
+    if missing:
+        raise SystemExit('help and commands differ: %s' % sorted(missing))
+    doc = ['<?xml version="1.0" encoding="utf-8"?>',
+           '<!-- Generated by src/PerpPS.Cmdlets/Help/make-help.py: edit the texts there. -->',
+           '<helpItems schema="maml" xmlns="http://msh">']
+    for m in meta:
+        doc.append(command(m))
+    doc.append('</helpItems>')
+    path = os.path.join(ROOT, 'module', 'en-US', 'PerpPS.Cmdlets.dll-Help.xml')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(doc) + '\n')
+    print('make-help: wrote', path)
+
+main()
