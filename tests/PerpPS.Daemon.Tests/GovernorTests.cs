@@ -1,0 +1,67 @@
+using System.Globalization;
+using PerpPS.TestSupport;
+using Xunit;
+
+namespace PerpPS.Daemon.Tests;
+
+/// <summary>The one-second respawn governor (spec §3.6, edge cases 7, 8, 10, 11).</summary>
+public sealed class GovernorTests
+{
+    [Fact]
+    public void Starts_of_a_failing_service_are_at_least_one_second_apart()
+    {
+        using var b = new TempBase();
+        string journal = Path.Combine(b.Scratch, "journal");
+        b.AddService("flapper", Scripts.Journal(journal, "exit 3"));
+        using var d = DaemonProcess.Start(b.Path);
+        var starts = Perp.WaitLines(journal, l => l.StartsWith("start "), 4, TimeSpan.FromSeconds(20));
+        var times = starts.Select(Time).ToArray();
+        for (int i = 1; i < times.Length; i++)
+        {
+            double gap = times[i] - times[i - 1];
+            Assert.True(gap >= 0.95, $"starts {gap:F3}s apart");
+            Assert.True(gap < 3, $"starts {gap:F3}s apart (the governor waits about one second)");
+        }
+        // The reset follows each start at once and reports perp's runtime (the wait included).
+        var resets = Perp.Lines(journal).Where(l => l.StartsWith("reset flapper exit 3 ")).ToArray();
+        Assert.NotEmpty(resets);
+        Assert.Contains(resets.Skip(1), r => r.Contains("svsecs=1 "));
+        d.WaitForLine("warning: perpd[" + d.Pid + "]: setting respawn governor on 'start' target of service flapper for ./rc.main");
+        // While it waits, perpd shows it as wanting up with no pid (no sleeping child).
+        Perp.WaitStatus(b.Path, "flapper", s => !s.Main.IsRunning && !s.Main.WantsDown, "flapper waiting for the governor");
+    }
+
+    [Fact]
+    public void Missing_runscript_logs_perps_execve_error_and_cycles_at_one_hertz()
+    {
+        using var b = new TempBase();
+        string dir = b.AddService("nomain", "exit 0");
+        File.Delete(Path.Combine(dir, "rc.main"));
+        using var d = DaemonProcess.Start(b.Path);
+        d.WaitForLine($"error: perpd[{d.Pid}]: fatal: (in child for service nomain):  failure execve(): file does not exist (ENOENT)");
+        d.WaitForLine("setting respawn governor on 'start' target of service nomain for ./rc.main");
+        // Still cycling, not storming: count error lines over a bounded window.
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Wait.Until(() => d.Lines.Count(l => l.Contains("(in child for service nomain)")) >= 4, "two more cycles");
+        double seconds = sw.Elapsed.TotalSeconds;
+        int errors = d.Lines.Count(l => l.Contains("(in child for service nomain)"));
+        Assert.True(errors < 4 + 4 * (seconds + 1), $"{errors} exec errors in {seconds:F1}s: a storm");
+
+        // Fixing rc.main takes effect at the next start, without a rescan.
+        TempBase.WriteScript(Path.Combine(dir, "rc.main"), "exec sleep 100000");
+        Perp.WaitMainUp(b.Path, "nomain");
+    }
+
+    [Fact]
+    public void Non_executable_runscript_reports_EACCES()
+    {
+        using var b = new TempBase();
+        string dir = b.AddService("noexec", "exit 0");
+        File.SetUnixFileMode(Path.Combine(dir, "rc.main"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var d = DaemonProcess.Start(b.Path);
+        d.WaitForLine("(in child for service noexec):  failure execve(): access denied (EACCES)");
+    }
+
+    private static double Time(string line) =>
+        double.Parse(line.Split(' ').First(w => w.StartsWith("t="))[2..], CultureInfo.InvariantCulture);
+}
