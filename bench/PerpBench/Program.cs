@@ -61,6 +61,9 @@ switch (args[0])
         return LogThroughput.Run(args[1], int.Parse(args[2], ci), args[3],
             TimeSpan.FromSeconds(double.Parse(args[4], ci)));
 
+    case "long-fuzz":
+        return LongFuzz.Run(args[1], double.Parse(args[2], ci));
+
     case "report":
         return Report.Run(args[1], args[2]);
 
