@@ -2,7 +2,7 @@ using System.Management.Automation;
 using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Posix;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Enable/Disable: perpctl A/X done by the module. Sets or clears the sticky bit, then sends

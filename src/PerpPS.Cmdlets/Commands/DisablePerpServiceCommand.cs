@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>Disable-PerpService: clear the sticky bit and rescan, like perpctl X.</summary>
 [Cmdlet(VerbsLifecycle.Disable, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>Enable-PerpService: set the sticky bit and rescan, like perpctl A.</summary>
 [Cmdlet(VerbsLifecycle.Enable, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -1,4 +1,4 @@
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// The stable ErrorIds of the module's ErrorRecords (FullyQualifiedErrorId is

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Get-PerpDaemon: perpd on a base. A base without a running perpd is reported with

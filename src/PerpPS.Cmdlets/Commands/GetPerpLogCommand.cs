@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Cmdlets.Engine;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Get-PerpLog: the lines tinylog kept for a service, oldest first (archives, then current).

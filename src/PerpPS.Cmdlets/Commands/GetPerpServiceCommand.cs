@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Cmdlets.Completion;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Get-PerpService: one object per service directory of the base (active or not), sorted

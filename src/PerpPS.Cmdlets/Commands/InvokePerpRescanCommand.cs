@@ -2,7 +2,7 @@ using System.Management.Automation;
 using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Posix;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>Invoke-PerpRescan: perphup: SIGHUP to perpd, which rescans the base for sticky directories.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "PerpRescan", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]

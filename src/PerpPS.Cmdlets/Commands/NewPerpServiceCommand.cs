@@ -2,7 +2,7 @@ using System.Management.Automation;
 using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Posix;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// New-PerpService: creates a service directory with an rc.main that execs -Command and, by

@@ -5,7 +5,7 @@ using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// What every Perp cmdlet shares: base resolution against the session's location, one

@@ -4,7 +4,7 @@ using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>What the perpd cmdlets share: -Base and reading a <see cref="PerpDaemon"/>.</summary>
 public abstract class PerpDaemonCmdlet : PerpCmdlet

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// A state-changing cmdlet: one ShouldProcess per service, a perpctl command on the wire,

@@ -4,7 +4,7 @@ using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// A cmdlet that works on services named by -Name (wildcards, pipeline by value and by

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Posix;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Remove-PerpService: deactivates the service (sticky bit off, rescan), waits until perpd

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>Resume-PerpService: perpctl c (SIGCONT, clears the pause), waits until not Paused.</summary>
 [Cmdlet(VerbsLifecycle.Resume, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

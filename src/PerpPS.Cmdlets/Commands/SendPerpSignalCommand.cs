@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Send-PerpSignal: has perpd deliver one of its signals to main (or -Log the logger), to the

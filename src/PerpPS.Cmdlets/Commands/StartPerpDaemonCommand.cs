@@ -4,7 +4,7 @@ using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Start-PerpDaemon: runs perpd on a base, detached (own session, stdin /dev/null, output

@@ -3,7 +3,7 @@ using System.Management.Automation;
 using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Posix;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Stop-PerpDaemon: SIGTERM to the pid holding perpd's lock (perphup -t), then waits until it

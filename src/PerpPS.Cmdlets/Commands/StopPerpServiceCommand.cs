@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Stop-PerpService: perpctl d (SIGTERM then SIGCONT, no restart), then waits until main is

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using PerpPS.Core.Protocol;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>Suspend-PerpService: perpctl p (SIGSTOP, remembered by perpd), waits until Paused.</summary>
 [Cmdlet(VerbsLifecycle.Suspend, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Test-PerpService: perpok as a boolean. $true when perpd supervises the service and, with

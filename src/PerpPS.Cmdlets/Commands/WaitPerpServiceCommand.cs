@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace PerpPS.Cmdlets.Commands;
+namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Wait-PerpService: waits until each service has a status (Up by default) and, optionally,

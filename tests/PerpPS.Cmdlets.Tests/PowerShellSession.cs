@@ -1,0 +1,75 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using PerpPS.TestSupport;
+
+namespace PerpPS.Cmdlets.Tests;
+
+/// <summary>
+/// A real PowerShell engine (System.Management.Automation 7.6.9) with the Perp module imported
+/// from the checkout's module/Perp.psd1, as a user would: Import-Module by path.
+/// </summary>
+public sealed class PowerShellSession : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public PowerShellSession()
+    {
+        string manifest = ManifestPath;
+        string dll = Path.Combine(ModulePaths.Root, "module", "bin", "PerpPS.Cmdlets.dll");
+        if (!File.Exists(dll))
+            throw new FileNotFoundException(
+                $"{dll} is missing: build the module first (./build.sh, or dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin)", dll);
+        var iss = InitialSessionState.CreateDefault2();
+        _runspace = RunspaceFactory.CreateRunspace(iss);
+        _runspace.Open();
+        Invoke("Import-Module -Name $args[0] -ErrorAction Stop", manifest).ThrowOnError();
+    }
+
+    /// <summary>module/Perp.psd1 of the checkout.</summary>
+    public static string ManifestPath => Path.Combine(ModulePaths.Root, "module", "Perp.psd1");
+
+    /// <summary>Runs a script with positional $args; collects output and non-terminating errors.</summary>
+    public PsResult Invoke(string script, params object?[] args)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (var a in args) ps.AddArgument(a);
+        Collection<PSObject> output;
+        try
+        {
+            output = ps.Invoke();
+        }
+        catch (RuntimeException e)
+        {
+            return new PsResult(new List<PSObject>(), ps.Streams.Error.ToList(), ps.Streams.Warning.Select(w => w.Message).ToList(), e);
+        }
+        return new PsResult(output.ToList(), ps.Streams.Error.ToList(), ps.Streams.Warning.Select(w => w.Message).ToList(), null);
+    }
+
+    /// <summary>Sets the session's current location (like Set-Location, which bare SMA lacks).</summary>
+    public void SetLocation(string path) => _runspace.SessionStateProxy.Path.SetLocation(path);
+
+    public void Dispose() => _runspace.Dispose();
+}
+
+/// <summary>What a script produced.</summary>
+public sealed record PsResult(List<PSObject> Output, List<ErrorRecord> Errors, List<string> Warnings, RuntimeException? Terminating)
+{
+    /// <summary>Fails with every error text when the script wrote or threw any error.</summary>
+    public PsResult ThrowOnError()
+    {
+        if (Terminating != null) throw new InvalidOperationException("terminating: " + Terminating.ErrorRecord?.FullyQualifiedErrorId + ": " + Terminating.Message, Terminating);
+        if (Errors.Count > 0) throw new InvalidOperationException(string.Join("\n", Errors.Select(e => e.FullyQualifiedErrorId + ": " + e)));
+        return this;
+    }
+
+    /// <summary>The fully qualified error ids of the non-terminating errors.</summary>
+    public List<string> ErrorIds => Errors.Select(e => e.FullyQualifiedErrorId).ToList();
+
+    /// <summary>The single output object's base object.</summary>
+    public T Single<T>() => (T)Assert.Single(Output).BaseObject;
+
+    public List<T> All<T>() => Output.Select(o => (T)o.BaseObject).ToList();
+}
