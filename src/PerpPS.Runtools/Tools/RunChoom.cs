@@ -40,7 +40,7 @@ internal static class RunChoom
         string target = $"{baseDir.TrimEnd('/')}/{pid}/{key}";
         try
         {
-            using (var f = new FileStream(target, FileMode.Open, FileAccess.Write))
+            using (var f = new FileStream(target, FileMode.Truncate, FileAccess.Write))
                 f.Write(System.Text.Encoding.UTF8.GetBytes(value + "\n"));
             if (verbose) Tool.Err($"{tool.Name}: wrote {value} to {target}");
         }

@@ -1,0 +1,46 @@
+using PerpPS.Runtools.Tests.Support;
+using PerpPS.TestSupport;
+using Xunit;
+
+namespace PerpPS.Runtools.Tests;
+
+/// <summary>tinylog on a full disk: it pauses and retries, losing and reordering nothing.</summary>
+public sealed class TinylogDiskFullTests : IDisposable
+{
+    private readonly TempBase _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Pauses_on_enospc_and_resumes_without_loss_when_space_returns()
+    {
+        Assert.True(Environment.UserName == "root", "the disk-full test mounts a tmpfs and must run as root");
+        using var fs = new TinyFilesystem(_temp.Scratch);
+        Assert.True(fs.Mounted, "mount -t tmpfs failed: " + fs.MountError);
+        string dir = Path.Combine(fs.Path, "log");
+        string input = LogDir.FiftyByteLines(200);
+        try
+        {
+            using var p = Proc.Start("tinylog", new[] { "-s", "1000000", dir });
+            p.Write("first\n");
+            Wait.Until(() => File.Exists(Path.Combine(dir, "current")) && LogDir.Current(dir) == "first\n", "tinylog started");
+            string filler = fs.Fill();
+
+            p.Write(input);
+            p.WaitForStderr("pausing on write() error: out of disk space (ENOSPC)");
+            Assert.Matches(@"warning: tinylog\[\d+\]: pausing on write\(\) error: out of disk space \(ENOSPC\)", p.Stderr);
+            Assert.False(p.HasExited);
+
+            File.Delete(filler);
+            Wait.Until(() => LogDir.Current(dir).Length == 6 + input.Length, "all lines written after space returned");
+            p.CloseStdin();
+            Assert.Equal(0, p.WaitExit());
+            Assert.Equal("first\n" + input, LogDir.Current(dir));
+        }
+        finally
+        {
+            // Nothing may keep the mount busy.
+            Directory.SetCurrentDirectory("/");
+        }
+    }
+}
