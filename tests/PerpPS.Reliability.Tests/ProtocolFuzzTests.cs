@@ -24,7 +24,7 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
         using var tb = new TempBase();
         var anchor = Services.IdOf(tb.AddService("anchor", Services.Sleeper));
         var victim = Services.IdOf(tb.AddService("victim", Services.Sleeper));
-        using var daemon = DaemonProcess.Start(tb.Path);
+        using var daemon = DaemonProcess.Start(tb.Path, environment: LeakCheck.DaemonEnvironment);
         uint anchorPid = Services.WaitForMain(tb.Path, anchor);
         Services.WaitForMain(tb.Path, victim);
         string socket = PerpPaths.ControlSocket(tb.Path);
