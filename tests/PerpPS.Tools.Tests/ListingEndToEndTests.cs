@@ -141,4 +141,37 @@ public class ListingEndToEndTests
         var missing = Tools.Run("perpls", elsewhere, "-b", "nowhere");
         Assert.Equal((111, "perpls fatal: unable to chdir() to nowhere: file does not exist (ENOENT)\n"), (missing.ExitCode, missing.Stderr));
     }
+
+    [Fact]
+    public void Colour_from_PERPLS_COLORS_on_a_terminal()
+    {
+        using var perp = Standard();
+        // script(1) gives perpls a pseudo-terminal for standard output.
+        var env = new Dictionary<string, string?> { ["PERPLS_COLORS"] = "na=35:ad=36" };
+        var tty = Tools.RunWith("/usr/bin/script", perp.Path, env, "-qec", RepoPaths.Program("perpls") + " idle standby", "/dev/null");
+        Assert.Equal(0, tty.ExitCode);
+        Assert.Equal("[- --- ---]  \u001b[00m\u001b[35midle   \u001b[00m  (service not activated)\r\n" +
+                     "[+ ... ---]  \u001b[00m\u001b[36mstandby\u001b[00m  uptime: -s/-s  pids: -/-\r\n", tty.Stdout);
+        var plain = Tools.RunWith("/usr/bin/script", perp.Path, env, "-qec", RepoPaths.Program("perpls") + " -g idle", "/dev/null");
+        Assert.Equal("[- --- ---]  idle  (service not activated)\r\n", plain.Stdout);
+    }
+
+    [Fact]
+    public void Uptime_order_with_t_puts_the_youngest_first()
+    {
+        using var perp = Perp.Create(b =>
+        {
+            b.AddService("old", Perp.Sleeper);
+            b.AddService("young", Perp.Sleeper, active: false);
+            b.AddService("idle", Perp.Sleeper, active: false);
+        }).Start();
+        perp.WaitLs("old", @"uptime: ([3-9]|\d\d+)s/");
+        Assert.Equal(0, perp.Run("perpctl", "-q", "A", "young").ExitCode);
+        perp.WaitLs("young", @"uptime: [1-9]\d*s/");
+        static string[] Names(ToolResult r) => r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[13..].Split(' ')[0]).ToArray();
+        Assert.Equal(["idle", "old", "young"], Names(perp.Run("perpls")));
+        Assert.Equal(["idle", "young", "old"], Names(perp.Run("perpls", "-t")));
+        Assert.Equal(["old", "young", "idle"], Names(perp.Run("perpls", "-rt")));
+        Assert.Equal(["young", "idle", "old"], Names(perp.Run("perpls", "young", "idle", "old")));
+    }
 }

@@ -1,4 +1,4 @@
-using PerpPS.Core.Posix;
+using System.Buffers.Binary;
 using PerpPS.Core.Protocol;
 
 namespace PerpPS.Tools.Tests;
@@ -23,12 +23,20 @@ internal static class Wire
         return packet;
     }
 
-    /// <summary>dev/ino of a directory as the tools must put it on the wire: two LE uint64.</summary>
+    /// <summary>
+    /// dev/ino of a directory as the tools must put it on the wire: two LE uint64. Taken
+    /// from coreutils' stat(1) (glibc's st_dev and st_ino), an oracle independent of our
+    /// statx code.
+    /// </summary>
     public static byte[] DevIno(string directory)
     {
-        var st = FileStatus.Stat(directory);
+        var r = PerpPS.TestSupport.ToolRunner.Run("/usr/bin/stat", ["-L", "-c", "%d %i", directory]);
+        Assert.Equal(0, r.ExitCode);
+        var parts = r.Stdout.Trim().Split(' ');
+        var id = new ServiceId(ulong.Parse(parts[0]), ulong.Parse(parts[1]));
         var bytes = new byte[16];
-        st.Id.Write(bytes);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, id.Device);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), id.Inode);
         return bytes;
     }
 

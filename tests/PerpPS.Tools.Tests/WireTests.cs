@@ -65,6 +65,8 @@ public class WireTests
         { Wire.ErrorReply(Errno.ENOENT), "error: sv: error reported in reply: file does not exist (ENOENT)\n" },
         { Wire.ErrorReply(Errno.EBUSY), "error: sv: error reported in reply: device busy (EBUSY)\n" },
         { Wire.ErrorReply(Errno.EPROTO), "error: sv: error reported in reply: protocol error (EPROTO)\n" },
+        // §16.8: perpd's answer to a Y packet, 02 45 04 5f000000.
+        { Wire.Hex("02 45 04 5f000000"), "error: sv: error reported in reply: operation not supported (EOPNOTSUPP)\n" },
         { Wire.Hex("07 45 04 00000000"), "error: sv: unknown packet protocol in reply\n" },
         { Wire.CapturedSleeperStatus, "error: sv: unknown packet type in reply\n" },
         { null, "error: sv: unknown packet type in reply\n" },

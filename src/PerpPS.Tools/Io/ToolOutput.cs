@@ -17,9 +17,15 @@ internal sealed class ToolOutput
         _err = stderr;
     }
 
-    /// <summary>The process's real standard output and error.</summary>
-    public static ToolOutput Console() =>
-        new(System.Console.OpenStandardOutput(), System.Console.OpenStandardError());
+    /// <summary>
+    /// The process's real standard output and error, as plain file descriptors: .NET's
+    /// Console streams initialise the terminal on first write (they emit the keypad-mode
+    /// sequence ESC[?1h ESC= on a tty), which would corrupt perpls's output.
+    /// </summary>
+    public static ToolOutput Console() => new(Descriptor(1), Descriptor(2));
+
+    private static FileStream Descriptor(int fd) =>
+        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 
     /// <summary>Queues bytes for standard output.</summary>
     public void Out(ReadOnlySpan<byte> bytes) => _pending.Write(bytes);
