@@ -119,5 +119,23 @@ public class ErrorEndToEndTests
         Assert.Equal((0, "", "version: perpstat 2.07\n"), Triple(Tools.Run(alias, b.Path, "-V")));
     }
 
+    [Fact]
+    public void A_base_too_long_for_sun_path_still_works()
+    {
+        // Edge case 27: perp's clients need len(base) + 20 <= 107; PerpPS's connect from
+        // inside the base, so any base perpd can use, the tools can use too.
+        using var b = new TempBase();
+        string deep = Path.Combine(b.Root, new string('d', 60), new string('e', 60));
+        Directory.CreateDirectory(Path.Combine(deep, "sv"));
+        TempBase.WriteScript(Path.Combine(deep, "sv", "rc.main"), Perp.Sleeper);
+        File.SetUnixFileMode(Path.Combine(deep, "sv"), (UnixFileMode)0b1_111_101_101);
+        Assert.True(deep.Length + 20 > 107);
+        using var daemon = DaemonProcess.Start(deep, waitForSocket: false);
+        Wait.Until(() => Tools.Run("perpls", b.Root, "-b", deep, "sv").Stdout.StartsWith("[+ +++ ---]  sv  uptime: "), "perpls on a long base");
+        var ctl = Tools.Run("perpctl", deep, "d", "sv");
+        Assert.Equal((0, "sv: ok\n"), (ctl.ExitCode, ctl.Stderr));
+        Assert.Equal(0, Tools.Run("perphup", b.Root, "-q", deep).ExitCode);
+    }
+
     private static (int, string, string) Triple(ToolResult r) => (r.ExitCode, r.Stdout, r.Stderr);
 }

@@ -130,6 +130,7 @@ public class ListingEndToEndTests
         // An empty PERP_BASE: perpls and perpctl use ".", perpstat and perpok chdir("") and fail.
         var empty = new Dictionary<string, string?> { ["PERP_BASE"] = "" };
         Assert.Contains("idle", Tools.RunWith("perpls", perp.Path, empty).Stdout);
+        Assert.Contains("idle", Tools.Run("perpls", perp.Path, "-b", "").Stdout);
         var stat = Tools.RunWith("perpstat", perp.Path, empty, "idle");
         Assert.Equal((111, "perpstat fatal: fail chdir() to : file does not exist (ENOENT)\n"), (stat.ExitCode, stat.Stderr));
         var ok = Tools.RunWith("perpok", perp.Path, empty, "idle");

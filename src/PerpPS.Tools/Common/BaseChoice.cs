@@ -10,9 +10,9 @@ namespace PerpPS.Tools.Common;
 /// </summary>
 internal static class BaseChoice
 {
-    /// <summary>perpctl, perpls: -b, else a non-empty PERP_BASE, else ".".</summary>
+    /// <summary>perpctl, perpls: -b, else PERP_BASE, and "." when that leaves nothing or "" (even -b "").</summary>
     public static byte[] ForControl(byte[]? given) =>
-        given ?? (Env() is { Length: > 0 } env ? env : "."u8.ToArray());
+        (given ?? Env()) is { Length: > 0 } chosen ? chosen : "."u8.ToArray();
 
     /// <summary>perpok, perpstat: -b, else PERP_BASE even when empty, else ".".</summary>
     public static byte[] ForStatus(byte[]? given) => given ?? Env() ?? "."u8.ToArray();
