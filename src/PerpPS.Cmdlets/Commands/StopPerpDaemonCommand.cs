@@ -50,8 +50,10 @@ public sealed class StopPerpDaemonCommand : PerpDaemonCmdlet
         var progress = new ProgressRecord(1, $"Stopping perpd on {b}", $"waiting for pid {pid} to exit");
         while (true)
         {
+            // Gone means both: the lock is free and the process has exited (reaped if it was
+            // our child from Start-PerpDaemon, else a zombie its parent will reap).
             DaemonLauncher.TryReap(pid);
-            if (!ProcessInfo.IsAlive(pid)) break;
+            if (DaemonControl.Pid(b) != pid && !ProcessInfo.IsAlive(pid)) break;
             if (Timeout > 0 && clock.Elapsed.TotalSeconds >= Timeout)
             {
                 if (Force)

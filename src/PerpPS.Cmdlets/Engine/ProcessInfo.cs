@@ -13,11 +13,13 @@ internal static class ProcessInfo
         {
             string stat = File.ReadAllText($"/proc/{pid}/stat");
             int close = stat.LastIndexOf(')');
-            return close < 0 || stat.Length <= close + 2 || stat[close + 2] != 'Z';
+            // Z: exited, waiting to be reaped; X: being torn down.
+            return close < 0 || stat.Length <= close + 2 || stat[close + 2] is not ('Z' or 'X');
         }
         catch (IOException)
         {
-            return false;
+            // /proc/PID vanished between kill() and the read: it has just been reaped.
+            return Libc.Kill(pid, 0) == 0;
         }
     }
 
