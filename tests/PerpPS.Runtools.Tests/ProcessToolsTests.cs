@@ -33,7 +33,7 @@ public sealed class ProcessToolsTests : IDisposable
     public void Rundetach_returns_at_once_and_runs_the_program_in_its_own_session()
     {
         string marker = Path.Combine(_temp.Scratch, "detached");
-        var r = Bin.Run("rundetach", "/bin/sh", "-c", $"exec >/dev/null 2>&1; echo $$ > {marker}.tmp; cat /proc/$$/stat >> {marker}.tmp; mv {marker}.tmp {marker}; sleep 30");
+        var r = Bin.Run("rundetach", "/bin/sh", "-c", $"exec >/dev/null 2>&1; echo $$ > {marker}.tmp; cat /proc/$$/stat >> {marker}.tmp; mv {marker}.tmp {marker}; exec sleep 30");
         Assert.Equal(0, r.ExitCode);
         Wait.Until(() => File.Exists(marker), "the detached program to run");
         var lines = File.ReadAllLines(marker);

@@ -19,9 +19,8 @@ public sealed class TinylogDiskFullTests : IDisposable
         Assert.True(fs.Mounted, "mount -t tmpfs failed: " + fs.MountError);
         string dir = Path.Combine(fs.Path, "log");
         string input = LogDir.FiftyByteLines(200);
-        try
+        using (var p = Proc.Start("tinylog", new[] { "-s", "1000000", dir }))
         {
-            using var p = Proc.Start("tinylog", new[] { "-s", "1000000", dir });
             p.Write("first\n");
             Wait.Until(() => File.Exists(Path.Combine(dir, "current")) && LogDir.Current(dir) == "first\n", "tinylog started");
             string filler = fs.Fill();
@@ -36,11 +35,6 @@ public sealed class TinylogDiskFullTests : IDisposable
             p.CloseStdin();
             Assert.Equal(0, p.WaitExit());
             Assert.Equal("first\n" + input, LogDir.Current(dir));
-        }
-        finally
-        {
-            // Nothing may keep the mount busy.
-            Directory.SetCurrentDirectory("/");
         }
     }
 }
