@@ -74,5 +74,8 @@ public sealed class RunUidTests
         var notRoot = Bin.Run("runuid", "nobody", Bin.Path("runuid"), "nobody", "/bin/true");
         Assert.Equal(100, notRoot.ExitCode);
         Assert.StartsWith("runuid: usage error: not running as super user\nusage: runuid ", notRoot.Stderr);
+        var toolNotRoot = Bin.Run("runuid", "nobody", Bin.Path("runtool"), "-u", "nobody", "/bin/true");
+        Assert.Equal(100, toolNotRoot.ExitCode);
+        Assert.StartsWith("runtool: usage error: ", toolNotRoot.Stderr);
     }
 }

@@ -37,4 +37,23 @@ public sealed class TinylogDiskFullTests : IDisposable
             Assert.Equal("first\n" + input, LogDir.Current(dir));
         }
     }
+
+    [Fact]
+    public void Sigterm_while_paused_on_a_full_disk_ends_with_111()
+    {
+        using var fs = new TinyFilesystem(_temp.Scratch);
+        Assert.True(fs.Mounted, "mount -t tmpfs failed: " + fs.MountError);
+        string dir = Path.Combine(fs.Path, "log");
+        using var p = Proc.Start("tinylog", new[] { "-s", "1000000", dir });
+        p.Write("first\n");
+        Wait.Until(() => File.Exists(Path.Combine(dir, "current")) && LogDir.Current(dir) == "first\n", "tinylog started");
+        fs.Fill();
+        p.Write(LogDir.FiftyByteLines(100));
+        p.WaitForStderr("pausing on write() error");
+        p.Signal(15);
+        Assert.Equal(111, p.WaitExit());
+        Assert.Matches(@"error: tinylog\[\d+\]: fatal: terminating on signal during failure write\(\) on current: out of disk space \(ENOSPC\)", p.Stderr);
+        // Not marked clean: the next tinylog archives it as ".u".
+        Assert.Equal((UnixFileMode)0b110_100_100, LogDir.Mode(Path.Combine(dir, "current")));
+    }
 }

@@ -29,14 +29,16 @@ internal sealed unsafe class LogWriter
     private readonly bool _stamps;
     private readonly int _contentCap;
     private readonly Func<bool> _takeHangup;
+    private readonly Func<bool> _terminating;
     private readonly byte[] _out = new byte[256 * 1024];
     private int _outLength;
     private readonly byte[] _partial = new byte[MaxStoredLine];
     private int _partialLength;
     private bool _inLine;
 
-    public LogWriter(Tool tool, LogDirectory dir, long maxSize, bool stamps, Func<bool> takeHangup)
+    public LogWriter(Tool tool, LogDirectory dir, long maxSize, bool stamps, Func<bool> takeHangup, Func<bool> terminating)
     {
+        _terminating = terminating;
         _tool = tool;
         _dir = dir;
         _maxSize = maxSize;
@@ -136,7 +138,12 @@ internal sealed unsafe class LogWriter
         return content[..end];
     }
 
-    /// <summary>Writes the gathered lines; a failing write is retried forever (perp's disk-full loop).</summary>
+    /// <summary>
+    /// Writes the gathered lines; a failing write (disk full) is retried every 0.555 s with
+    /// perp's warning, while stdin waits and the writers block on the full pipe. Decision:
+    /// a SIGTERM during that wait ends tinylog with 111 (as perp does for rotation retries)
+    /// so a full disk cannot hang a shutdown; the unwritten lines could not be stored anyway.
+    /// </summary>
     public void Flush()
     {
         int done = 0;
@@ -154,6 +161,7 @@ internal sealed unsafe class LogWriter
             if (errno == Errno.EINTR) continue;
             _tool.Warn($"pausing on write() error: {Errno.Describe(errno)}");
             Thread.Sleep(Pause);
+            if (_terminating()) throw _tool.Fatal("terminating on signal during failure write() on current", errno);
         }
         _outLength = 0;
     }

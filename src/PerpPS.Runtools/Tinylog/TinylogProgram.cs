@@ -59,7 +59,9 @@ internal static unsafe class TinylogProgram
         using var signals = new SignalFlags(SignalNames.SIGTERM, SignalNames.SIGHUP);
         var logDir = new LogDirectory(tool, keep, zipProgram, () => signals.Peek(SignalNames.SIGTERM));
         logDir.Open(rotateClean);
-        var writer = new LogWriter(tool, logDir, size, stamps, () => signals.Take(SignalNames.SIGHUP) > 0);
+        var writer = new LogWriter(tool, logDir, size, stamps,
+            () => signals.Peek(SignalNames.SIGHUP) && signals.Take(SignalNames.SIGHUP) > 0,
+            () => signals.Peek(SignalNames.SIGTERM));
 
         int exit = Pump(tool, writer, signals);
         writer.Finish();
