@@ -137,5 +137,17 @@ public class ErrorEndToEndTests
         Assert.Equal(0, Tools.Run("perphup", b.Root, "-q", deep).ExitCode);
     }
 
+    [Fact]
+    public void Output_to_a_shared_file_continues_where_the_last_writer_stopped()
+    {
+        // Two tools writing one after the other to the same open file must not overwrite
+        // each other (a FileStream would pwrite at offset 0).
+        using var b = new TempBase();
+        string file = Path.Combine(b.Scratch, "out");
+        var r = ToolRunner.Run("/bin/sh", ["-c", "{ \"$0\" -V; \"$0\" -h; \"$0\" -V; } 2> \"$1\"", RepoPaths.Program("perpls"), file], b.Path);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("version: perpls 2.07\nusage: perpls [-hV] [-b basedir] [-cGgrt] [sv ...]\nversion: perpls 2.07\n", File.ReadAllText(file));
+    }
+
     private static (int, string, string) Triple(ToolResult r) => (r.ExitCode, r.Stdout, r.Stderr);
 }

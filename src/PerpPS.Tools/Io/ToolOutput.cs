@@ -17,15 +17,8 @@ internal sealed class ToolOutput
         _err = stderr;
     }
 
-    /// <summary>
-    /// The process's real standard output and error, as plain file descriptors: .NET's
-    /// Console streams initialise the terminal on first write (they emit the keypad-mode
-    /// sequence ESC[?1h ESC= on a tty), which would corrupt perpls's output.
-    /// </summary>
-    public static ToolOutput Console() => new(Descriptor(1), Descriptor(2));
-
-    private static FileStream Descriptor(int fd) =>
-        new(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+    /// <summary>The process's real standard output and error (fds 1 and 2, see <see cref="DescriptorStream"/>).</summary>
+    public static ToolOutput Console() => new(new DescriptorStream(1), new DescriptorStream(2));
 
     /// <summary>Queues bytes for standard output.</summary>
     public void Out(ReadOnlySpan<byte> bytes) => _pending.Write(bytes);
