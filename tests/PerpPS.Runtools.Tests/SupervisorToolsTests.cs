@@ -71,6 +71,32 @@ public sealed class SupervisorToolsTests : IDisposable
     }
 
     [Fact]
+    public void Rundeux_x_execs_the_program_in_place_and_d_detaches()
+    {
+        string log = Path.Combine(_temp.Scratch, "logx");
+        using (var p = Proc.Start("rundeux", new[] { "-x", "/bin/sh", "-c", "echo in place $$; exec sleep 30", "::", "tinylog", log }))
+        {
+            Wait.Until(() => File.Exists(Path.Combine(log, "current")) && LogDir.Current(log) == $"in place {p.Pid}\n", "program as rundeux's own process");
+            var logger = Assert.Single(ChildrenOf(p.Pid));
+            Assert.Contains("tinylog", ProcTable.CommandLine(logger));
+            p.Signal(15);
+            p.WaitExit();
+            Wait.Until(() => !ProcessKiller.IsAlive(logger), "logger sees EOF and exits");
+        }
+
+        string logd = Path.Combine(_temp.Scratch, "logd");
+        var d = Bin.Run("rundeux", "-d", "/bin/sh", "-c", "echo detached; cat /proc/$PPID/stat; exec sleep 30", "::", "tinylog", logd);
+        Assert.Equal(0, d.ExitCode);
+        Wait.Until(() => File.Exists(Path.Combine(logd, "current")) && LogDir.Current(logd).Contains(") "), "detached rundeux running");
+        string stat = LogDir.Current(logd).Split('\n')[1];
+        int deux = int.Parse(stat[..stat.IndexOf(' ')]);
+        var descendants = ProcTable.DescendantsOf(deux);
+        Assert.Equal(deux.ToString(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3]);
+        PerpPS.Core.Interop.Libc.Kill(deux, 15);
+        Wait.Until(() => !ProcessKiller.IsAlive(deux) && descendants.All(x => !ProcessKiller.IsAlive(x)), "detached rundeux and children stopped");
+    }
+
+    [Fact]
     public void Runtrap_hands_signals_to_the_trapper_and_exits_after_term()
     {
         string record = Path.Combine(_temp.Scratch, "traps");
