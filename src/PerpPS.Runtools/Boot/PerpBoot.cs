@@ -40,7 +40,7 @@ internal static unsafe class PerpBoot
         var logger = new ChildSlot("./rc.log", () => Spawn("./rc.log", env, stdinFrom: pipe[0], stdoutTo: -1));
         if (execInPlace)
         {
-            logger.Start(tool, () => false);
+            logger.Start(tool, ChildSlot.OnlyOnce());
             ExecPerp(tool, env, pipe);
         }
         var perp = new ChildSlot("./rc.perp", () => Spawn("./rc.perp", env, stdinFrom: -1, stdoutTo: pipe[1]));

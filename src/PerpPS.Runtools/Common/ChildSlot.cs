@@ -31,7 +31,8 @@ internal sealed unsafe class ChildSlot
 
     /// <summary>
     /// Starts the child, first sleeping 1 s (with a warning) when the previous start was
-    /// less than a second ago; a spawn failure is warned about and retried every 2 s.
+    /// less than a second ago; a spawn failure is warned about and retried every 2 s until
+    /// <paramref name="giveUp"/> says to stop (it is asked before each try and after each failure).
     /// </summary>
     public void Start(Tool tool, Func<bool> giveUp)
     {
@@ -40,9 +41,8 @@ internal sealed unsafe class ChildSlot
             tool.Warn($"pausing for restart of {_label} ...");
             Thread.Sleep(1000);
         }
-        while (true)
+        while (!giveUp())
         {
-            if (giveUp()) return;
             _lastStart = DateTime.UtcNow;
             int pid = _spawn();
             if (pid > 0)
@@ -52,8 +52,19 @@ internal sealed unsafe class ChildSlot
                 return;
             }
             tool.Warn($"failure starting {_label}: {Errno.Describe(-pid)}");
+            if (giveUp()) return;
             Thread.Sleep(2000);
         }
+    }
+
+    /// <summary>
+    /// A give-up rule for <see cref="Start"/> that allows one try: the -x modes start the
+    /// logger once and then exec the program whether or not it started, as after perp's fork.
+    /// </summary>
+    public static Func<bool> OnlyOnce()
+    {
+        int tries = 0;
+        return () => tries++ > 0;
     }
 
     /// <summary>Reaps the child if it has exited: true then (and the slot is empty again).</summary>

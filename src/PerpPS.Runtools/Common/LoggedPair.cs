@@ -42,9 +42,9 @@ internal sealed unsafe class LoggedPair
     public int Run()
     {
         using var signals = new SignalFlags(CaughtSignals);
-        bool stopping = false;
-        _logger.Start(_tool, () => stopping);
-        _program.Start(_tool, () => stopping);
+        Func<bool> stopping = () => signals.Peek(SignalNames.SIGTERM) || signals.Peek(SignalNames.SIGINT);
+        _logger.Start(_tool, stopping);
+        _program.Start(_tool, stopping);
         Sys.PollFd* fds = stackalloc Sys.PollFd[3];
         while (true)
         {
@@ -63,8 +63,8 @@ internal sealed unsafe class LoggedPair
             }
             if (stopSignal != 0) return Stop(stopSignal);
 
-            if (_logger.TryReap()) _logger.Start(_tool, () => signals.Peek(SignalNames.SIGTERM) || signals.Peek(SignalNames.SIGINT));
-            if (_program.TryReap()) _program.Start(_tool, () => signals.Peek(SignalNames.SIGTERM) || signals.Peek(SignalNames.SIGINT));
+            if (_logger.TryReap() || !_logger.Running) _logger.Start(_tool, stopping);
+            if (_program.TryReap() || !_program.Running) _program.Start(_tool, stopping);
         }
     }
 

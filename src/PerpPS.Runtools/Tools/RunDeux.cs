@@ -44,7 +44,7 @@ internal static class RunDeux
         });
         if (execInPlace)
         {
-            loggerSlot.Start(tool, () => false);
+            loggerSlot.Start(tool, ChildSlot.OnlyOnce());
             Sys.Dup2(pipe[1], 1);
             throw Exec.Run(tool, program[0], program, env);
         }

@@ -28,7 +28,8 @@ internal static unsafe class RunTrap
         using var signals = new SignalFlags(LoggedPair.CaughtSignals);
         bool terminating = false;
         var child = new ChildSlot(program[0], () => Spawner.Spawn(program[0], program, env, new SpawnPlan()));
-        child.Start(tool, () => false);
+        Func<bool> stopping = () => terminating || signals.Peek(SignalNames.SIGTERM);
+        child.Start(tool, stopping);
         Sys.PollFd* fds = stackalloc Sys.PollFd[2];
         while (true)
         {
@@ -47,7 +48,7 @@ internal static unsafe class RunTrap
             if (child.TryReap() || !child.Running)
             {
                 if (terminating) return 0;
-                child.Start(tool, () => false);
+                child.Start(tool, stopping);
             }
         }
     }
