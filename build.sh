@@ -33,5 +33,8 @@ fi
 
 echo "build.sh: building the Perp module into module/bin"
 dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin -p:DebugType=none --nologo -v:q
+# The module runs the bundled perpd (Start-PerpDaemon) and names the bundled tinylog in the
+# rc.log New-PerpService writes when no tinylog is on PATH.
 cp -f "$bin/perpd" module/bin/ 2>/dev/null || true
+cp -f "$bin/perpps-runtools" module/bin/ 2>/dev/null && ln -sfn perpps-runtools module/bin/tinylog
 echo "build.sh: done: programs in $bin, module in $root/module"
