@@ -4,8 +4,8 @@
 # Get-PerpService in a warm runspace, mass start, logger throughput; in full mode also the
 # long protocol fuzz and restart soak. Writes bench/RESULTS.md (or --out FILE).
 #
-#   bench/run.sh --quick          a few minutes: 20/200/1000 services (perpd also 10000)
-#   bench/run.sh                  full: 20/200/1000/10000 everywhere a peer can, long soak/fuzz
+#   bench/run.sh --quick          ~15 minutes: 20/200/1000 services (perpd also 10000), 1-minute soak/fuzz
+#   bench/run.sh                  full: 20/200/1000/10000 everywhere a peer can, 10-minute soak/fuzz
 # Options: --bin DIR (PerpPS programs; default out/bin, built by ./build.sh if missing),
 #          --sizes "20 200", --peers "runit s6 daemontools", --out FILE, --no-install,
 #          --kinds "perp runit" (what to measure), --no-long, --trials N, --idle SECONDS
@@ -41,10 +41,10 @@ while [ $# -gt 0 ]; do
 done
 if [ "$mode" = quick ]; then
   : "${sizes:=20 200 1000 10000}" "${trials:=15}" "${idle:=15}"
-  peer_cap=1000 log_lines=300000 long=0
+  peer_cap=1000 log_lines=1000000 long_s=60
 else
   : "${sizes:=20 200 1000 10000}" "${trials:=30}" "${idle:=60}"
-  peer_cap=10000 log_lines=1000000
+  peer_cap=10000 log_lines=1000000 long_s=600
 fi
 
 export PERPPS_ARTIFACTS=${PERPPS_ARTIFACTS:-/tmp/perpps-art-bench}
@@ -85,7 +85,7 @@ if [ $install -eq 1 ]; then
 fi
 stop_stray_peers
 peer_versions >>"$work/machine.txt"
-[ -n "$kinds" ] || kinds="perp $peers"
+[ -n "$kinds" ] || kinds="perp perp-gen0 $peers"
 case " $kinds " in *" perp "*) want_perp=1 ;; *) want_perp=0 ;; esac
 if [ -z "$bin" ]; then
   bin=$root/out/bin
@@ -127,8 +127,8 @@ pid_room() {
 measure() {
   local kind=$1 n=$2 d names i
   local per=2
-  [ "$kind" = perp ] && per=1
-  if [ "$kind" != perp ] && [ "$n" -gt "$peer_cap" ]; then
+  [ "${kind%%-*}" = perp ] && per=1
+  if [ $per -eq 2 ] && [ "$n" -gt "$peer_cap" ]; then
     record "$kind" "$n" "skipped=capped at $peer_cap services in $mode mode"; return
   fi
   if [ "$kind" = daemontools ] && [ "$n" -gt 1000 ]; then
@@ -217,8 +217,8 @@ done
 
 if [ $long -eq 1 ]; then
   say "== long protocol fuzz and restart soak against perpd"
-  "$BENCH" long-fuzz "$PERPPS_BIN" 300 >>"$work/long.txt" 2>&1 && record perp fuzz "$(tail -1 "$work/long.txt")"
-  "$BENCH" long-soak "$PERPPS_BIN" 300 >>"$work/long.txt" 2>&1 && record perp soak "$(tail -1 "$work/long.txt")"
+  "$BENCH" long-fuzz "$PERPPS_BIN" "$long_s" >"$work/fuzz.txt" 2>&1; record perp fuzz "$(tail -1 "$work/fuzz.txt") trend_rss_kb=$(grep -o 'rss_kb=[0-9]*' "$work/fuzz.txt" | cut -d= -f2 | paste -sd, -)"
+  "$BENCH" long-soak "$PERPPS_BIN" "$long_s" >"$work/soak.txt" 2>&1; record perp soak "$(tail -1 "$work/soak.txt") trend_rss_kb=$(grep -o 'rss_kb=[0-9]*' "$work/soak.txt" | cut -d= -f2 | paste -sd, -)"
 fi
 
 echo "load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/machine.txt"

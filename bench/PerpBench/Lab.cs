@@ -36,6 +36,13 @@ public sealed class Lab : IDisposable
         return FileStatus.Stat(dir).Id;
     }
 
+    public void AddLog(string name, string rcLog)
+    {
+        string rc = Path.Combine(Base, name, "rc.log");
+        File.WriteAllText(rc, "#!/bin/sh\n" + rcLog);
+        File.SetUnixFileMode(rc, (UnixFileMode)0b111_101_101);
+    }
+
     public ServiceId AddSleeper(string name) => AddService(name, "[ \"$1\" = start ] || exit 0\nexec sleep 100000\n");
 
     public int StartDaemon()

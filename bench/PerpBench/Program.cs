@@ -64,6 +64,9 @@ switch (args[0])
     case "long-fuzz":
         return LongFuzz.Run(args[1], double.Parse(args[2], ci));
 
+    case "long-soak":
+        return LongSoak.Run(args[1], double.Parse(args[2], ci));
+
     case "report":
         return Report.Run(args[1], args[2]);
 

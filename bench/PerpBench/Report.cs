@@ -46,6 +46,7 @@ public static class Report
         }
         var numeric = sizes.Where(s => int.TryParse(s, out _)).OrderBy(s => int.Parse(s, Ci)).ToList();
         var kinds = new List<string> { "perp" };
+        if (data.ContainsKey("perp-gen0")) kinds.Add("perp-gen0");
         kinds.AddRange(Peers.Where(data.ContainsKey));
 
         var md = new StringBuilder();
@@ -89,7 +90,14 @@ public static class Report
     private static double Num(string? v) =>
         v != null && double.TryParse(v, NumberStyles.Float, Ci, out double d) ? d : double.NaN;
 
-    private static string Name(string kind) => kind == "perp" ? "perpd" : kind;
+    private static string Name(string kind) => kind switch
+    {
+        "perp" => "perpd",
+        "perp-gen0" => "perpd gen0=256K",
+        _ => kind,
+    };
+
+    private static bool IsPeer(string kind) => kind is not ("perp" or "perp-gen0");
 
     private static void Table(StringBuilder md, string title, Dictionary<string, Dictionary<string, Dictionary<string, string>>> data,
         IReadOnlyList<string> kinds, List<string> sizes, string key, bool lowerIsBetter = true, bool ratio = true)
@@ -97,7 +105,7 @@ public static class Report
         var rows = sizes.Where(s => kinds.Any(k => Get(data, k, s, key) != null)).ToList();
         if (rows.Count == 0) return;
         var present = kinds.Where(k => data.ContainsKey(k)).ToList();
-        var peers = present.Where(k => k != "perp").ToList();
+        var peers = present.Where(IsPeer).ToList();
         md.AppendLine($"## {title}");
         md.AppendLine();
         md.Append("| services |");
@@ -159,7 +167,7 @@ public static class Report
         double mine = Num(Get(data, "perp", "log", "log_lines_per_s"));
         foreach (string k in present)
         {
-            string logger = k switch { "perp" => "perpd + tinylog", "runit" => "runit + svlogd", "s6" => "s6 + s6-log", _ => "daemontools + multilog" };
+            string logger = k switch { "perp" => "perpd + tinylog", "perp-gen0" => "perpd gen0=256K + tinylog", "runit" => "runit + svlogd", "s6" => "s6 + s6-log", _ => "daemontools + multilog" };
             double v = Num(Get(data, k, "log", "log_lines_per_s"));
             md.AppendLine(string.Format(Ci, "| {0} | {1} | {2} | {3} | {4} | {5} | {6} |", logger,
                 Get(data, k, "log", "log_lines"), Get(data, k, "log", "log_seconds"), Get(data, k, "log", "log_lines_per_s"),
@@ -185,30 +193,36 @@ public static class Report
     {
         md.AppendLine("## Targets for perpd");
         md.AppendLine();
-        md.AppendLine("| target | measured | verdict |");
-        md.AppendLine("|---|---:|---|");
-        double rss200 = Num(Get(data, "perp", "200", "rss_kb"));
-        md.AppendLine(Row("RSS at 200 services ≤ 2.6 MB (2662 KiB)", rss200, "F0", " KiB", rss200 <= 2662));
-        double wake = double.NaN;
-        foreach (var (size, kv) in data.GetValueOrDefault("perp") ?? new())
-            if (kv.TryGetValue("wakeups_per_min", out var w)) wake = double.IsNaN(wake) ? Num(w) : Math.Max(wake, Num(w));
-        md.AppendLine(Row("0 idle wakeups (worst size)", wake, "F1", "/min", wake == 0));
-        double mine = Num(Get(data, "perp", "200", "restart_median_ms"));
+        md.AppendLine("| target | build | measured | verdict |");
+        md.AppendLine("|---|---|---:|---|");
         double fastest = double.NaN;
-        foreach (string p in kinds.Where(k => k != "perp"))
+        string fastestName = "n/a";
+        foreach (string p in kinds.Where(IsPeer))
         {
             double v = Num(Get(data, p, "200", "restart_median_ms"));
-            if (!double.IsNaN(v) && (double.IsNaN(fastest) || v < fastest)) fastest = v;
+            if (!double.IsNaN(v) && (double.IsNaN(fastest) || v < fastest)) { fastest = v; fastestName = p; }
         }
-        md.AppendLine(Row($"restart median at 200 no worse than the fastest peer ({(double.IsNaN(fastest) ? "n/a" : fastest.ToString("F2", Ci) + " ms")})",
-            mine, "F2", " ms", !double.IsNaN(fastest) && mine <= fastest));
-        double r1k = Num(Get(data, "perp", "1000", "rss_kb")), r10k = Num(Get(data, "perp", "10000", "rss_kb"));
-        double perService = (r10k - r1k) / 9000 * 1024;
-        md.AppendLine(Row("per-service memory ≤ 1 KB at 10,000 services (ΔRSS 1000→10000 ÷ 9000)", perService, "F0", " bytes", perService <= 1024));
+        foreach (string k in kinds.Where(k => !IsPeer(k)))
+        {
+            string who = Name(k);
+            double rss200 = Num(Get(data, k, "200", "rss_kb"));
+            md.AppendLine(Row("RSS at 200 services ≤ 2.6 MB (2662 KiB)", who, rss200, "F0", " KiB", rss200 <= 2662));
+            double wake = double.NaN;
+            foreach (var (_, kv) in data.GetValueOrDefault(k) ?? new())
+                if (kv.TryGetValue("wakeups_per_min", out var w)) wake = double.IsNaN(wake) ? Num(w) : Math.Max(wake, Num(w));
+            md.AppendLine(Row("0 idle wakeups (worst size)", who, wake, "F1", "/min", wake == 0));
+            double mine = Num(Get(data, k, "200", "restart_median_ms"));
+            md.AppendLine(Row($"restart median at 200 ≤ fastest peer ({fastestName} {(double.IsNaN(fastest) ? "" : fastest.ToString("F2", Ci) + " ms")})",
+                who, mine, "F2", " ms", !double.IsNaN(fastest) && mine <= fastest));
+            double r1k = Num(Get(data, k, "1000", "rss_kb")), r10k = Num(Get(data, k, "10000", "rss_kb"));
+            double perService = (r10k - r1k) / 9000 * 1024;
+            md.AppendLine(Row("per-service memory ≤ 1 KB at 10,000 (ΔRSS 1000→10000 ÷ 9000)", who, perService, "F0", " bytes", perService <= 1024));
+            md.AppendLine(Row("whole RSS ÷ services at 10,000 (for comparison)", who, r10k * 1024 / 10000, "F0", " bytes", r10k * 1024 / 10000 <= 1024));
+        }
         md.AppendLine();
     }
 
-    private static string Row(string target, double value, string fmt, string unit, bool met) =>
-        double.IsNaN(value) ? $"| {target} | not measured | — |"
-            : $"| {target} | {value.ToString(fmt, Ci)}{unit} | {(met ? "met" : "**missed**")} |";
+    private static string Row(string target, string who, double value, string fmt, string unit, bool met) =>
+        double.IsNaN(value) ? $"| {target} | {who} | not measured | — |"
+            : $"| {target} | {who} | {value.ToString(fmt, Ci)}{unit} | {(met ? "met" : "**missed**")} |";
 }

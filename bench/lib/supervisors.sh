@@ -14,7 +14,7 @@ SLEEP_FOR=100000000
 
 sup_layout() {
   case $1 in
-    perp) echo "$2/base" ;;
+    perp|perp-gen0) echo "$2/base" ;;
     runit) echo "$2/service" ;;
     s6) echo "$2/scan" ;;
     daemontools) echo "$2/svc" ;;
@@ -31,7 +31,7 @@ sup_make() {
     name=$(svc_name "$i")
     sd=$layout/$name
     mkdir -p "$sd"
-    if [ "$kind" = perp ]; then
+    if [ "${kind%%-*}" = perp ]; then
       printf '#!/bin/sh\n[ "$1" = start ] || exit 0\necho "%s $$" >>%s\nexec sleep %s\n' \
         "$name" "$STARTS" "$SLEEP_FOR" >"$sd/rc.main"
       chmod 0755 "$sd/rc.main"
@@ -53,7 +53,7 @@ sup_make_logged() {
 seq 1 $lines
 exec sleep $SLEEP_FOR"
   case $kind in
-    perp)
+    perp|perp-gen0)
       printf '#!/bin/sh\n[ "$1" = start ] || exit 0\n%s\n' "$body" >"$sd/rc.main"
       printf '#!/bin/sh\n[ "$1" = start ] || exit 0\nexec tinylog -k 100 -s 16000000 %s\n' "$logdir" >"$sd/rc.log"
       chmod 0755 "$sd/rc.main" "$sd/rc.log"
@@ -82,6 +82,8 @@ sup_start() {
   layout=$(sup_layout "$kind" "$dir")
   case $kind in
     perp) setsid "$PERPPS_BIN/perpd" "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
+    # perpd with a 256 KiB gen0 budget (hex, no 0x): what a small GC budget buys.
+    perp-gen0) DOTNET_GCgen0size=40000 setsid "$PERPPS_BIN/perpd" "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
     runit) setsid runsvdir "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
     s6) setsid s6-svscan "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
     daemontools) setsid svscan "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
@@ -93,7 +95,7 @@ sup_status() {
   local kind=$1 layout
   layout=$(sup_layout "$kind" "$2")
   case $kind in
-    perp) echo "$PERPPS_BIN/perpls" -b "$layout" "$3" ;;
+    perp|perp-gen0) echo "$PERPPS_BIN/perpls" -b "$layout" "$3" ;;
     perpstat) echo "$PERPPS_BIN/perpstat" -b "$layout" "$3" ;;
     runit) echo sv status "$layout/$3" ;;
     s6) echo s6-svstat "$layout/$3" ;;
@@ -105,7 +107,7 @@ sup_control() {
   local kind=$1 layout
   layout=$(sup_layout "$kind" "$2")
   case $kind in
-    perp) echo "$PERPPS_BIN/perpctl" -b "$layout" -q c "$3" ;;
+    perp|perp-gen0) echo "$PERPPS_BIN/perpctl" -b "$layout" -q c "$3" ;;
     runit) echo sv cont "$layout/$3" ;;
     s6) echo s6-svc -c "$layout/$3" ;;
     daemontools) echo svc -c "$layout/$3" ;;
@@ -120,7 +122,7 @@ sup_stop() {
   layout=$(sup_layout "$kind" "$dir")
   tree=$("$BENCH" tree "$pid")
   case $kind in
-    perp) kill -TERM "$pid" 2>/dev/null ;;
+    perp|perp-gen0) kill -TERM "$pid" 2>/dev/null ;;
     runit) kill -HUP "$pid" 2>/dev/null ;;
     s6) s6-svscanctl -t "$layout" 2>/dev/null || kill -TERM "$pid" 2>/dev/null ;;
     daemontools) svc -dx "$layout"/* 2>/dev/null; kill -TERM "$pid" 2>/dev/null ;;
