@@ -55,6 +55,8 @@ public class ErrorEndToEndTests
         perp.WaitLs("later", @"^\[\+ \+\+\+ ---\]  later  uptime: \d+s/-s  pids: \d+/-$");
         var loud = perp.Run("perphup", ".");
         Assert.Equal((0, "perphup: perpd rescan triggered on .\n"), (loud.ExitCode, loud.Stderr));
+        var relative = Tools.Run("perphup", perp.Base.Root, "base");
+        Assert.Equal((0, "perphup: perpd rescan triggered on base\n"), (relative.ExitCode, relative.Stderr));
         Assert.False(perp.Daemon!.HasExited);
     }
 
