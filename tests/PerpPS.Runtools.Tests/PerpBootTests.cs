@@ -38,6 +38,7 @@ public sealed class PerpBootTests : IDisposable
         using var boot = Proc.Start("perpboot", new[] { _temp.Path });
         Wait.Until(() => LogHas("rc.perp on stdout") && LogHas("rc.perp on stderr"), "rc.perp's output in rc.log's tinylog");
         Assert.Equal($"base={_temp.Path} umask=0000 argc=0 fd0=/dev/null\n", File.ReadAllText(record));
+        Wait.Until(() => ProcTable.ChildrenOf(boot.Pid).Any(c => ProcTable.CommandLine(c).StartsWith("sleep")), "rc.perp exec'd sleep");
         var children = ProcTable.ChildrenOf(boot.Pid);
         _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
         Assert.Equal(2, children.Count);
@@ -77,9 +78,9 @@ public sealed class PerpBootTests : IDisposable
         using var boot = Proc.Start("perpboot", new[] { "-x", _temp.Path });
         Wait.Until(() => LogHas("in place " + boot.Pid), "rc.perp running as perpboot's own process");
         _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+        Wait.Until(() => ProcTable.CommandLine(boot.Pid) == "sleep 30", "rc.perp exec'd sleep in perpboot's process");
         var child = Assert.Single(ProcTable.ChildrenOf(boot.Pid));
         Assert.Contains("tinylog", ProcTable.CommandLine(child));
-        Assert.Equal("sleep 30", ProcTable.CommandLine(boot.Pid));
         boot.Signal(15);
         boot.WaitExit();
     }

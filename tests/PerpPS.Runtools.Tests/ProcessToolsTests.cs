@@ -57,8 +57,9 @@ public sealed class ProcessToolsTests : IDisposable
     public void Runpause_waits_then_execs_and_sigalrm_ends_the_pause()
     {
         using var p = Proc.Start("runpause", new[] { "0", "/bin/echo", "resumed" });
-        Thread.Sleep(300);
-        Assert.False(p.HasExited);
+        Wait.Until(() => ProcTable.Catches(p.Pid, 14), "runpause to catch SIGALRM");
+        Thread.Sleep(200);
+        Assert.False(p.HasExited, "runpause 0 waits for a signal");
         p.Signal(14);
         Assert.Equal(0, p.WaitExit());
         Assert.Equal("resumed\n", p.Stdout);

@@ -41,18 +41,20 @@ public sealed class SupervisorToolsTests : IDisposable
             "::", "tinylog", log,
         });
         Wait.Until(() => File.Exists(Path.Combine(log, "current")) && LogDir.Current(log).Contains("line from program"), "program output in the logger");
+        Wait.Until(() => ChildrenOf(p.Pid).Any(c => ProcTable.CommandLine(c).StartsWith("sleep")), "program exec'd sleep");
         var children = ChildrenOf(p.Pid);
         Assert.Equal(2, children.Count);
 
         // Killing the program gets it restarted.
-        int program = children.First(c => File.ReadAllText($"/proc/{c}/cmdline").StartsWith("sleep"));
+        int program = children.First(c => ProcTable.CommandLine(c).StartsWith("sleep"));
         PerpPS.Core.Interop.Libc.Kill(program, 9);
         Wait.Until(() => File.ReadAllLines(counter).Length == 2, "program restarted");
         Wait.Until(() => LogDir.Current(log).Split('\n').Count(l => l == "line from program") == 2, "second start logged");
 
+        var running = ChildrenOf(p.Pid);
         p.Signal(15);
         Assert.Equal(0, p.WaitExit());
-        Wait.Until(() => ChildrenOf(p.Pid).Count == 0 && children.All(c => !ProcessKiller.IsAlive(c)), "children gone");
+        Wait.Until(() => running.All(c => !ProcessKiller.IsAlive(c)), "program and logger gone");
         Assert.Equal((UnixFileMode)0b111_100_100, LogDir.Mode(Path.Combine(log, "current")));
     }
 

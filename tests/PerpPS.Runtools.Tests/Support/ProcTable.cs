@@ -49,4 +49,19 @@ public static class ProcTable
             return "";
         }
     }
+
+    /// <summary>True once <paramref name="pid"/> has a handler for <paramref name="signal"/> (SigCgt in /proc).</summary>
+    public static bool Catches(int pid, int signal)
+    {
+        try
+        {
+            foreach (string line in File.ReadAllLines($"/proc/{pid}/status"))
+                if (line.StartsWith("SigCgt:"))
+                    return (Convert.ToUInt64(line[7..].Trim(), 16) & (1UL << (signal - 1))) != 0;
+        }
+        catch (IOException)
+        {
+        }
+        return false;
+    }
 }
