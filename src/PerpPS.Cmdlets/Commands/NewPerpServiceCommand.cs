@@ -61,7 +61,7 @@ public sealed class NewPerpServiceCommand : PerpCmdlet
             return;
         }
         string path = Path.Combine(b, Name);
-        if (!ShouldProcess(path, "Create Perp service")) return;
+        if (!ShouldProcess(Name, $"Create Perp service in {b}")) return;
         if (FileStatus.TryStat(path, out _) == 0)
         {
             WriteError(new ErrorRecord(new IOException($"'{path}' exists already."), ErrorIds.ServiceExists, ErrorCategory.ResourceExists, Name));

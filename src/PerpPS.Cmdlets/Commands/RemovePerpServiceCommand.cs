@@ -23,7 +23,7 @@ public sealed class RemovePerpServiceCommand : PerpServiceCmdlet
 
     protected override void ProcessService(PerpService service)
     {
-        if (!ShouldProcess(service.Path, "Remove Perp service")) return;
+        if (!ShouldProcess(service.Name, "Remove Perp service")) return;
         try
         {
             StickyBit.Set(service.Path, false);
