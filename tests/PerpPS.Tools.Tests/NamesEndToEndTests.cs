@@ -68,4 +68,24 @@ public class NamesEndToEndTests
         Assert.Equal(Perp.MainPid(before), Perp.MainPid(after));
         Assert.StartsWith("[+ +++ ---]", after);
     }
+
+    [Fact]
+    public void A_symlink_to_a_service_is_the_same_service()
+    {
+        // Edge case 5: stat follows the link, so both names carry the same dev/ino.
+        using var perp = Perp.Create(b =>
+        {
+            b.AddService("sleeper", Perp.Sleeper);
+            File.CreateSymbolicLink(Path.Combine(b.Path, "alias"), "sleeper");
+        }).Start();
+        string line = perp.WaitLs("sleeper", @"^\[\+ \+\+\+ ---\]");
+        var all = perp.Run("perpls").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, all.Length);
+        Assert.StartsWith("[+ +++ ---]  alias    uptime: ", all[0]);
+        Assert.Equal(Perp.MainPid(line), Perp.MainPid(all[0]));
+        Assert.Equal(Perp.MainPid(line), Perp.MainPid(all[1]));
+        var d = perp.Run("perpctl", "d", "alias");
+        Assert.Equal((0, "alias: ok\n"), (d.ExitCode, d.Stderr));
+        perp.WaitLs("sleeper", @"^\[\+ \.\.\. ---\]");
+    }
 }
