@@ -37,4 +37,8 @@ dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin -p:DebugType=none --n
 # rc.log New-PerpService writes when no tinylog is on PATH.
 cp -f "$bin/perpd" module/bin/ 2>/dev/null || true
 cp -f "$bin/perpps-runtools" module/bin/ 2>/dev/null && ln -sfn perpps-runtools module/bin/tinylog
+# A module path entry whose folder is named after the module, so that after
+#   $env:PSModulePath = "$PWD/out/Modules" + [IO.Path]::PathSeparator + $env:PSModulePath
+# Import-Module Perp works by name from a built checkout.
+mkdir -p "$out/Modules" && ln -sfn "$root/module" "$out/Modules/Perp"
 echo "build.sh: done: programs in $bin, module in $root/module"

@@ -29,6 +29,30 @@ public class ManifestAndHelpTests(SessionFixture fixture) : IClassFixture<Sessio
     }
 
     [Fact]
+    public void Imports_by_name_from_a_module_path_folder_named_Perp()
+    {
+        // What build.sh's out/Modules/Perp link (or a copy into ~/.local/share/powershell/Modules/Perp) gives.
+        using var temp = new PerpPS.TestSupport.TempBase();
+        string modules = Path.Combine(temp.Root, "Modules");
+        Directory.CreateDirectory(modules);
+        Directory.CreateSymbolicLink(Path.Combine(modules, "Perp"), ModulePaths.ModuleDirectory);
+        using var ps = PowerShell.Create(System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2());
+        ps.AddScript("$env:PSModulePath = $args[0] + [IO.Path]::PathSeparator + $env:PSModulePath; Import-Module Perp -ErrorAction Stop; (Get-Module Perp).ExportedCmdlets.Count")
+            .AddArgument(modules);
+        string? saved = Environment.GetEnvironmentVariable("PSModulePath");
+        try
+        {
+            var r = ps.Invoke();
+            Assert.Empty(ps.Streams.Error);
+            Assert.Equal(Expected.Length, (int)r.Single().BaseObject);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PSModulePath", saved);
+        }
+    }
+
+    [Fact]
     public void Module_version_is_the_build_version()
     {
         string props = File.ReadAllText(Path.Combine(ModulePaths.Root, "Directory.Build.props"));

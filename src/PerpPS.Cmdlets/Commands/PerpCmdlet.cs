@@ -85,7 +85,8 @@ public abstract class PerpCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private bool FirstTime(string baseDirectory, string name) => _seen.Add(baseDirectory + "\0" + name);
+    /// <summary>True the first time this invocation meets a service (duplicates are dropped).</summary>
+    internal bool FirstTime(string baseDirectory, string name) => _seen.Add(baseDirectory + "\0" + name);
 
     /// <summary>
     /// Reads a service: its directory, then perpd's status. Writes a non-terminating error

@@ -51,9 +51,10 @@ public abstract class PerpServiceCmdlet : PerpCmdlet
         {
             foreach (var given in InputObject)
             {
+                // An object names one service literally: no wildcard expansion of its name.
                 string baseDirectory = ResolveBase(given.Base);
-                foreach (string name in ExpandNames(baseDirectory, new[] { given.Name }))
-                    if (ReadService(baseDirectory, name, QueriesDaemon) is { } s) yield return s;
+                if (FirstTime(baseDirectory, given.Name) && ReadService(baseDirectory, given.Name, QueriesDaemon) is { } s)
+                    yield return s;
             }
             yield break;
         }
