@@ -99,4 +99,32 @@ public sealed class RunToolTests : IDisposable
         Wait.Until(() => File.Exists(marker), "the detached runtool to run the program");
         Assert.Equal(_temp.Scratch + "\n", File.ReadAllText(marker));
     }
+
+    [Fact]
+    public void Chroot_runs_the_program_inside_the_new_root_after_chdir()
+    {
+        // A root holding /bin/sh and the libraries it needs (from ldd).
+        string root = Path.Combine(_temp.Scratch, "root");
+        Directory.CreateDirectory(Path.Combine(root, "bin"));
+        File.Copy("/bin/sh", Path.Combine(root, "bin", "sh"));
+        File.SetUnixFileMode(Path.Combine(root, "bin", "sh"), (UnixFileMode)0b111_101_101);
+        foreach (string line in ToolRunner.Run("/usr/bin/ldd", "/bin/sh").Stdout.Split('\n'))
+        {
+            string lib = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => w.StartsWith('/')) ?? "";
+            if (lib.Length == 0) continue;
+            string target = root + lib;
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(lib, target, overwrite: true);
+        }
+        File.WriteAllText(Path.Combine(root, "inside-marker"), "");
+        var r = Bin.Run("runtool", "-c", "/", "-C", root, "/bin/sh", "-c", "echo cwd=$(pwd); echo /*");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.StartsWith("cwd=/\n", r.Stdout);
+        Assert.Contains("/inside-marker", r.Stdout);
+        Assert.DoesNotContain("/proc", r.Stdout);
+
+        var missing = Bin.Run("runtool", "-C", Path.Combine(_temp.Scratch, "noroot"), "/bin/true");
+        Assert.Equal(111, missing.ExitCode);
+        Assert.StartsWith("runtool: fatal: failure chroot() to ", missing.Stderr);
+    }
 }
