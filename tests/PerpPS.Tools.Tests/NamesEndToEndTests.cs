@@ -10,6 +10,7 @@ public class NamesEndToEndTests
     public void Names_with_spaces_and_non_utf8_bytes_work_as_given()
     {
         using var perp = Perp.Create(b => b.AddService("my service", Perp.Sleeper));
+        using var cleanup = new NonUtf8Cleanup(perp);
         // "caf\xe9": made by the shell, since .NET strings cannot hold the raw byte.
         var mk = ToolRunner.Run("/bin/sh", ["-c", "mkdir \"$(printf 'caf\\351')\" && printf '#!/bin/sh\\n[ \"$1\" = start ] && exec sleep 100000\\nexit 0\\n' > \"$(printf 'caf\\351')/rc.main\" && chmod 755 \"$(printf 'caf\\351')/rc.main\" && chmod +t \"$(printf 'caf\\351')\""], perp.Path);
         Assert.Equal(0, mk.ExitCode);
@@ -87,5 +88,18 @@ public class NamesEndToEndTests
         var d = perp.Run("perpctl", "d", "alias");
         Assert.Equal((0, "alias: ok\n"), (d.ExitCode, d.Stderr));
         perp.WaitLs("sleeper", @"^\[\+ \.\.\. ---\]");
+    }
+
+    /// <summary>
+    /// Removes the non-UTF-8 directory with the shell before the base is deleted: .NET sees
+    /// its name with U+FFFD and could not remove it (nor, then, the temp directory).
+    /// </summary>
+    private sealed class NonUtf8Cleanup(Perp perp) : IDisposable
+    {
+        public void Dispose()
+        {
+            perp.StopDaemon();
+            ToolRunner.Run("/bin/sh", ["-c", "rm -rf \"$(printf 'caf\\351')\""], perp.Path);
+        }
     }
 }
