@@ -188,6 +188,32 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
         Assert.Equal(PerpServiceStatus.Up, up.Log!.Status);
     }
 
+    [Fact]
+    public void Starting_a_finished_once_service_runs_it_once_more_and_keeps_it_once()
+    {
+        using var pb = new PerpBase(p =>
+        {
+            string runs = Path.Combine(p.Temp.Scratch, "runs");
+            p.Temp.AddService("oneshot", PerpBase.Script($"echo run >> {runs}\nexit 0"), once: true);
+        });
+        string runs = Path.Combine(pb.Temp.Scratch, "runs");
+        Wait.Until(() => File.Exists(runs) && Get(pb.Path, "oneshot").Status == PerpServiceStatus.Down, "the first run to finish");
+        var after = _ps.Invoke("Start-PerpService -Base $args[0] oneshot -Timeout 20 -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
+        Assert.True(after.Once);
+        Wait.Until(() => File.ReadAllLines(runs).Length == 2, "a second run");
+        Wait.Until(() => Get(pb.Path, "oneshot").Status == PerpServiceStatus.Down, "down again after the once run");
+        Assert.Equal(2, File.ReadAllLines(runs).Length);
+    }
+
+    [Fact]
+    public void A_file_in_the_base_is_not_a_service()
+    {
+        using var pb = new PerpBase(p => File.WriteAllText(Path.Combine(p.Path, "notes"), "x"));
+        var r = _ps.Invoke("Get-PerpService -Base $args[0] notes", pb.Path);
+        Assert.Equal(["PerpServiceNotADirectory,PerpPS.Cmdlets.GetPerpServiceCommand"], r.ErrorIds);
+        Assert.Empty(_ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().Output);
+    }
+
     private static char ProcessState(int pid)
     {
         string stat = File.ReadAllText($"/proc/{pid}/stat");
