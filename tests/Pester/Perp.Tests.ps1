@@ -29,7 +29,7 @@ Describe 'Perp module manifest and help' -Tag CI {
         $help.Synopsis | Should -Not -BeLike "$Name*"
         ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
         @($help.Examples.Example).Count | Should -BeGreaterThan 0
-        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $common = @([System.Management.Automation.Cmdlet]::CommonParameters) + @([System.Management.Automation.Cmdlet]::OptionalCommonParameters)
         foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
             ((Get-Help $Name -Parameter $p).Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$p of $Name needs help"
         }
