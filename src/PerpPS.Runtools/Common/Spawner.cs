@@ -39,8 +39,10 @@ internal static unsafe class Spawner
             Sys.FileActionsInit(actions);
             foreach (var (target, file, flags, mode) in plan.Opens)
             {
+                // glibc copies the path into the file actions: ours can go at once.
                 byte* p = NativeStrings.One(file);
                 Sys.FileActionsAddOpen(actions, target, p, flags, mode);
+                NativeMemory.Free(p);
             }
             foreach (var (target, source) in plan.Dups) Sys.FileActionsAddDup2(actions, source, target);
             if (plan.CloseFrom > 0) Sys.FileActionsAddClosefrom(actions, plan.CloseFrom);

@@ -131,8 +131,8 @@ internal sealed unsafe class LogDirectory
         Retry($"rename() zipped to {zipped}", () => Call(&Sys.Rename, "zipped", zipped));
         Retry($"chmod() on {zipped}", () =>
         {
-            byte* p = NativeStrings.One(zipped);
-            return Sys.Chmod(p, ModeActive) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            fixed (byte* p = NativePath.ToBytes(zipped))
+                return Sys.Chmod(p, ModeActive) == 0 ? 0 : Marshal.GetLastPInvokeError();
         });
         Retry($"unlink() on {archive}", () => Unlink(archive));
     }
@@ -161,16 +161,17 @@ internal sealed unsafe class LogDirectory
 
     private static int Unlink(string name)
     {
-        byte* p = NativeStrings.One(name);
-        int e = Sys.Unlink(p) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        int e;
+        fixed (byte* p = NativePath.ToBytes(name)) e = Sys.Unlink(p) == 0 ? 0 : Marshal.GetLastPInvokeError();
         return e == Errno.ENOENT ? 0 : e;
     }
 
     private static int Call(delegate*<byte*, byte*, int> call, string a, string b)
     {
-        byte* pa = NativeStrings.One(a);
-        byte* pb = NativeStrings.One(b);
-        return call(pa, pb) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        // Managed, pinned copies: a rotation every few minutes for months must not leak.
+        fixed (byte* pa = NativePath.ToBytes(a))
+        fixed (byte* pb = NativePath.ToBytes(b))
+            return call(pa, pb) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     /// <summary>Runs <paramref name="step"/> until it returns 0, pausing 0.555 s with a warning between tries.</summary>
