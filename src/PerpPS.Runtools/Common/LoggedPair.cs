@@ -51,7 +51,9 @@ internal sealed unsafe class LoggedPair
             fds[0] = new Sys.PollFd { Fd = signals.Fd, Events = Sys.POLLIN };
             fds[1] = new Sys.PollFd { Fd = _logger.PidFd, Events = Sys.POLLIN };
             fds[2] = new Sys.PollFd { Fd = _program.PidFd, Events = Sys.POLLIN };
-            Sys.Poll(fds, 3, 1000);
+            // Every event has a descriptor, so an idle supervisor sleeps in poll() for good;
+            // only a child without a pidfd (pidfd_open refused) needs a periodic look.
+            Sys.Poll(fds, 3, _logger.PidFd < 0 || _program.PidFd < 0 ? 1000 : -1);
             signals.Drain();
 
             int stopSignal = 0;

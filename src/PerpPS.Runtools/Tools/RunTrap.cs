@@ -35,7 +35,7 @@ internal static unsafe class RunTrap
         {
             fds[0] = new Sys.PollFd { Fd = signals.Fd, Events = Sys.POLLIN };
             fds[1] = new Sys.PollFd { Fd = child.PidFd, Events = Sys.POLLIN };
-            Sys.Poll(fds, 2, 1000);
+            Sys.Poll(fds, 2, child.PidFd < 0 ? 1000 : -1);
             signals.Drain();
             foreach (int s in LoggedPair.CaughtSignals)
             {
