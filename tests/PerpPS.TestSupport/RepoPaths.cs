@@ -29,6 +29,11 @@ public static class RepoPaths
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "PerpPS.sln"))) return dir.FullName;
+        // Built outside the tree (PERPPS_ARTIFACTS): the root recorded at build time.
+        foreach (var meta in typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
+            if (meta is System.Reflection.AssemblyMetadataAttribute { Key: "PerpPS.RepoRoot", Value: { Length: > 0 } root }
+                && File.Exists(Path.Combine(root, "PerpPS.sln")))
+                return Path.GetFullPath(root);
         throw new InvalidOperationException("PerpPS.sln not found above " + AppContext.BaseDirectory);
     }
 }
