@@ -214,6 +214,23 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
         Assert.Empty(_ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().Output);
     }
 
+    [Fact]
+    public void Many_services_are_commanded_first_and_waited_for_together()
+    {
+        using var pb = new PerpBase(p => { for (int i = 0; i < 20; i++) p.Sleeper($"s{i:00}"); });
+        Wait.Until(() => _ps.Invoke("@(Get-PerpService -Base $args[0] | Where-Object Status -eq Up).Count", pb.Path).Output.Single().BaseObject is 20,
+            "all 20 up", TimeSpan.FromSeconds(60));
+        var before = _ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().All<PerpService>().ToDictionary(s => s.Name, s => s.Pid);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var after = _ps.Invoke("Get-PerpService -Base $args[0] | Restart-PerpService -PassThru", pb.Path).ThrowOnError().All<PerpService>();
+        clock.Stop();
+        Assert.Equal(20, after.Count);
+        Assert.All(after, s => Assert.Equal(PerpServiceStatus.Up, s.Status));
+        Assert.All(after, s => Assert.NotEqual(before[s.Name], s.Pid));
+        // One by one, each restart waits more than half a second for Up: 20 take over 10 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"20 restarts took {clock.Elapsed}");
+    }
+
     private static char ProcessState(int pid)
     {
         string stat = File.ReadAllText($"/proc/{pid}/stat");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using PerpPS.Core.Protocol;
 
@@ -28,6 +29,8 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
     /// <summary>The verb shown by -WhatIf/-Confirm, e.g. "Start".</summary>
     protected abstract string Action { get; }
 
+    private readonly List<PendingWait> _pending = new();
+
     protected sealed override void ProcessService(PerpService service)
     {
         if (!ShouldProcess(service.Name, Action)) return;
@@ -35,12 +38,74 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
         if (result != null && PassThru) WriteObject(Refresh(result) ?? result);
     }
 
-    /// <summary>Does the action (and its wait); returns null when an error was written.</summary>
+    /// <summary>
+    /// Does the action; returns the service to emit with -PassThru now, or null when an error
+    /// was written or the service waits (it is emitted when its wait ends).
+    /// </summary>
     protected abstract PerpService? Act(PerpService service);
 
-    /// <summary>Waits unless -NoWait; null on timeout.</summary>
-    internal PerpService? Settle(PerpService service, Func<PerpService, bool> reached, string goal) =>
-        NoWait ? service : WaitFor(service, reached, goal, Timeout);
+    /// <summary>
+    /// Queues the wait for the new state (unless -NoWait, which returns the service at once).
+    /// Every service of the invocation is commanded first and all are waited for together
+    /// at the end, so restarting 100 services takes about as long as restarting one; the
+    /// cmdlet still returns only when each has reached its state or timed out.
+    /// </summary>
+    internal PerpService? Settle(PerpService service, Func<PerpService, bool> reached, string goal)
+    {
+        if (NoWait) return service;
+        _pending.Add(new PendingWait(service, reached, goal, Stopwatch.StartNew()));
+        return null;
+    }
+
+    protected override void EndProcessing()
+    {
+        var progress = new ProgressRecord(0x5045, "Waiting for Perp services", "waiting");
+        var clock = Stopwatch.StartNew();
+        bool shown = false;
+        while (_pending.Count > 0)
+        {
+            for (int i = 0; i < _pending.Count;)
+            {
+                var wait = _pending[i];
+                var fresh = Refresh(wait.Service);
+                if (fresh != null && wait.Reached(fresh))
+                {
+                    _pending.RemoveAt(i);
+                    if (PassThru) WriteObject(fresh);
+                    continue;
+                }
+                if (Timeout > 0 && wait.Clock.Elapsed.TotalSeconds >= Timeout)
+                {
+                    _pending.RemoveAt(i);
+                    var current = fresh ?? wait.Service;
+                    WriteError(new ErrorRecord(
+                        new TimeoutException($"Perp service '{current.Name}' did not become {wait.Goal} within {Timeout} seconds; it is {current.Status}."),
+                        ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout, current));
+                    continue;
+                }
+                i++;
+            }
+            if (_pending.Count == 0) break;
+            if (clock.ElapsedMilliseconds > 500)
+            {
+                var first = _pending[0];
+                progress.StatusDescription = _pending.Count == 1
+                    ? $"'{first.Service.Name}': waiting to be {first.Goal} ({clock.Elapsed.TotalSeconds:0}s)"
+                    : $"{_pending.Count} services, e.g. '{first.Service.Name}' to be {first.Goal} ({clock.Elapsed.TotalSeconds:0}s)";
+                WriteProgress(progress);
+                shown = true;
+            }
+            if (StopToken.WaitHandle.WaitOne(100)) throw new PipelineStoppedException();
+        }
+        if (shown)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(progress);
+        }
+    }
+
+    /// <summary>A service commanded by this invocation whose new state is awaited.</summary>
+    private sealed record PendingWait(PerpService Service, Func<PerpService, bool> Reached, string Goal, Stopwatch Clock);
 
     /// <summary>
     /// Main began a run after <paramref name="since"/>: Up for a service that restarts, or
