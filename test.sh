@@ -12,12 +12,11 @@ export PERPPS_BIN=$root/out/bin
 
 results=$(mktemp -d)
 log=$results/dotnet-test.log
-dotnet test PerpPS.sln -c Release --nologo --logger "console;verbosity=normal" \
-  --results-directory "$results" 2>&1 | tee "$log"
+dotnet test PerpPS.sln -c Release --nologo --results-directory "$results" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Sum the per-assembly summary lines ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").
-read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E \
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" | sed -E \
   's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
   awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
