@@ -109,13 +109,40 @@ public sealed class DaemonProcess : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Pids of every process in the given sessions. Each runscript perpd spawns leads its own
+    /// session, so this finds a service's grandchildren too (a shell's background job, a
+    /// `sleep` it did not exec), even after they were re-parented to init.
+    /// </summary>
+    public static IReadOnlyList<int> SessionMembers(IReadOnlyCollection<int> sessions)
+    {
+        var result = new List<int>();
+        if (sessions.Count == 0) return result;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (sessions.Contains(int.Parse(fields[3]))) result.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return result;
+    }
+
     public void Dispose()
     {
-        // Services run in their own sessions; remember them before perpd goes so none is left.
-        var services = _process.HasExited ? [] : ChildPids();
+        // Services run in their own sessions; remember them before perpd goes so that
+        // nothing a test started is left behind, grandchildren included.
+        var sessions = _process.HasExited ? [] : ChildPids();
         ProcessKiller.Stop(_process.Id, TimeSpan.FromSeconds(12));
         _process.WaitForExit(5000);
-        ProcessKiller.KillAll(services);
+        ProcessKiller.KillAll(sessions);
+        ProcessKiller.KillAll(SessionMembers(sessions.ToHashSet()));
         _process.Dispose();
     }
 }
