@@ -39,7 +39,7 @@ public abstract class PerpServiceCmdlet : PerpCmdlet
     {
         foreach (var service in Targets())
         {
-            StopToken.ThrowIfCancellationRequested();
+            if (StopToken.IsCancellationRequested) throw new PipelineStoppedException();
             ProcessService(service);
         }
     }
