@@ -4,8 +4,8 @@
 # Get-PerpService in a warm runspace, mass start, logger throughput; in full mode also the
 # long protocol fuzz and restart soak. Writes bench/RESULTS.md (or --out FILE).
 #
-#   bench/run.sh --quick          ~15 minutes: 20/200/1000 services (perpd also 10000), 1-minute soak/fuzz
-#   bench/run.sh                  full: 20/200/1000/10000 everywhere a peer can, 10-minute soak/fuzz
+#   bench/run.sh --quick          ~20 minutes: 20/200/1000 services (perpd also 9000/10000), 1-minute soak/fuzz
+#   bench/run.sh                  full: 20/200/1000/9000/10000 everywhere a peer can, 10-minute soak/fuzz
 # Options: --bin DIR (PerpPS programs; default out/bin, built by ./build.sh if missing),
 #          --sizes "20 200", --peers "runit s6 daemontools", --out FILE, --no-install,
 #          --kinds "perp runit" (what to measure), --no-long, --trials N, --idle SECONDS
@@ -40,10 +40,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$mode" = quick ]; then
-  : "${sizes:=20 200 1000 10000}" "${trials:=15}" "${idle:=15}"
+  : "${sizes:=20 200 1000 9000 10000}" "${trials:=15}" "${idle:=15}"
   peer_cap=1000 log_lines=1000000 long_s=60
 else
-  : "${sizes:=20 200 1000 10000}" "${trials:=30}" "${idle:=60}"
+  : "${sizes:=20 200 1000 9000 10000}" "${trials:=30}" "${idle:=60}"
   peer_cap=10000 log_lines=1000000 long_s=600
 fi
 
@@ -56,6 +56,7 @@ SUP_PID=""
 cur_kind="" cur_dir=""
 
 cleanup() {
+  trap '' INT TERM # a second Ctrl-C must not cut the clean-up short
   if [ -n "$SUP_PID" ] && kill -0 "$SUP_PID" 2>/dev/null; then sup_stop "$cur_kind" "$cur_dir" "$SUP_PID"; fi
   chmod -R u+w "$work" 2>/dev/null
   rm -rf "$work"
@@ -134,6 +135,11 @@ measure() {
   if [ "$kind" = daemontools ] && [ "$n" -gt 1000 ]; then
     record "$kind" "$n" "skipped=svscan supervises at most 1000 services (compiled-in SERVICES)"; return
   fi
+  # perpd holds a directory fd and a pidfd per running service: it cannot go past the hard
+  # RLIMIT_NOFILE, and this bench cannot raise it without CAP_SYS_RESOURCE.
+  if [ $per -eq 1 ] && [ $((2 * n + 64)) -gt "$(ulimit -Hn)" ]; then
+    record "$kind" "$n" "skipped=perpd needs 2 fds per running service (directory + pidfd): $n services exceed the hard RLIMIT_NOFILE $(ulimit -Hn)"; return
+  fi
   if [ $((n * per)) -gt "$(pid_room)" ]; then
     record "$kind" "$n" "skipped=not enough pids (pid_max $(cat /proc/sys/kernel/pid_max))"; return
   fi
@@ -146,7 +152,7 @@ measure() {
   local t0=$EPOCHREALTIME
   sup_start "$kind" "$d"
   local line
-  line=$("$BENCH" await-starts "$STARTS" "$n" "$t0" $((60 + n / 20)))
+  line=$("$BENCH" await-starts "$STARTS" "$n" "$t0" $((60 + n / 100)))
   record "$kind" "$n" "$line"
   if ! kill -0 "$SUP_PID" 2>/dev/null; then
     record "$kind" "$n" "error=supervisor exited: $(tail -3 "$d/supervisor.log" | tr '\n\t' '  ')"

@@ -214,10 +214,13 @@ public static class Report
             double mine = Num(Get(data, k, "200", "restart_median_ms"));
             md.AppendLine(Row($"restart median at 200 ≤ fastest peer ({fastestName} {(double.IsNaN(fastest) ? "" : fastest.ToString("F2", Ci) + " ms")})",
                 who, mine, "F2", " ms", !double.IsNaN(fastest) && mine <= fastest));
-            double r1k = Num(Get(data, k, "1000", "rss_kb")), r10k = Num(Get(data, k, "10000", "rss_kb"));
-            double perService = (r10k - r1k) / 9000 * 1024;
-            md.AppendLine(Row("per-service memory ≤ 1 KB at 10,000 (ΔRSS 1000→10000 ÷ 9000)", who, perService, "F0", " bytes", perService <= 1024));
-            md.AppendLine(Row("whole RSS ÷ services at 10,000 (for comparison)", who, r10k * 1024 / 10000, "F0", " bytes", r10k * 1024 / 10000 <= 1024));
+            // The largest size measured (10,000 where the fd limit allows, else 9,000).
+            string top = Get(data, k, "10000", "rss_kb") != null ? "10000" : "9000";
+            int topN = int.Parse(top, Ci);
+            double r1k = Num(Get(data, k, "1000", "rss_kb")), rTop = Num(Get(data, k, top, "rss_kb"));
+            double perService = (rTop - r1k) / (topN - 1000) * 1024;
+            md.AppendLine(Row($"per-service memory ≤ 1 KB at {topN:N0} (ΔRSS 1000→{topN:N0} ÷ {topN - 1000:N0})", who, perService, "F0", " bytes", perService <= 1024));
+            md.AppendLine(Row($"whole RSS ÷ services at {topN:N0} (for comparison)", who, rTop * 1024 / topN, "F0", " bytes", rTop * 1024 / topN <= 1024));
         }
         md.AppendLine();
     }
