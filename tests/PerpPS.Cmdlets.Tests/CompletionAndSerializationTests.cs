@@ -29,8 +29,8 @@ public class CompletionAndSerializationTests(SessionFixture fixture) : IClassFix
     public void PerpService_survives_serialization_with_its_log()
     {
         using var pb = new PerpBase(p => p.Sleeper("web", rcLog: PerpBase.Script("exec cat >/dev/null")));
-        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 20", pb.Path).ThrowOnError();
-        Wait.Until(() => _ps.Invoke("(Get-PerpService -Base $args[0] web).Log.Status", pb.Path).Output.Single().ToString() == "Up", "log up");
+        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60", pb.Path).ThrowOnError();
+        Wait.Until(() => _ps.Invoke("(Get-PerpService -Base $args[0] web).Log.Status", pb.Path).Output.Single().ToString() == "Up", "log up", PerpBase.Patience);
         var r = _ps.Invoke(@"
             $s = Get-PerpService -Base $args[0] web
             $xml = [System.Management.Automation.PSSerializer]::Serialize($s)
@@ -60,7 +60,7 @@ public class CompletionAndSerializationTests(SessionFixture fixture) : IClassFix
     public void Without_the_module_a_deserialized_service_keeps_its_values()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 20", pb.Path).ThrowOnError();
+        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60", pb.Path).ThrowOnError();
         string xml = (string)_ps.Invoke("[System.Management.Automation.PSSerializer]::Serialize((Get-PerpService -Base $args[0] web))", pb.Path)
             .ThrowOnError().Output.Single().BaseObject;
         // A client without Perp (e.g. the receiving end of Invoke-Command that never imported it).
@@ -103,7 +103,7 @@ public class CompletionAndSerializationTests(SessionFixture fixture) : IClassFix
         // Bare SMA has no Format-Table/Out-String: run the view's own script blocks on a live object.
         using var pb = new PerpBase(p => { p.Sleeper("web", rcLog: PerpBase.Script("exec cat >/dev/null")); p.Sleeper("standby", down: true); });
         Wait.Until(() => _ps.Invoke("(Get-PerpService -Base $args[0] web).Log.Status", pb.Path).Output.Single().ToString() == "Up"
-                         && _ps.Invoke("(Get-PerpService -Base $args[0] web).Status", pb.Path).Output.Single().ToString() == "Up", "web and log up");
+                         && _ps.Invoke("(Get-PerpService -Base $args[0] web).Status", pb.Path).Output.Single().ToString() == "Up", "web and log up", PerpBase.Patience);
         var view = XDocument.Load(Path.Combine(ModulePaths.ModuleDirectory, "Perp.format.ps1xml")).Descendants("View")
             .First(v => v.Element("Name")!.Value == "PerpService" && v.Element("TableControl") != null);
         var labels = view.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value).ToArray();

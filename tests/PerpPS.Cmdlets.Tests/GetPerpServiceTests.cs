@@ -10,7 +10,7 @@ public class GetPerpServiceTests(SessionFixture fixture) : IClassFixture<Session
     private PerpService Get(string b, string name) => _ps.Invoke("Get-PerpService -Base $args[0] -Name $args[1]", b, name).ThrowOnError().Single<PerpService>();
 
     private void WaitStatus(string b, string name, PerpServiceStatus status) =>
-        Wait.Until(() => Get(b, name).Status == status, $"{name} to be {status}");
+        Wait.Until(() => Get(b, name).Status == status, $"{name} to be {status}", PerpBase.Patience);
 
     [Fact]
     public void Lists_every_service_directory_sorted_with_perps_status()

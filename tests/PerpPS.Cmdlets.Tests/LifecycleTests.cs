@@ -30,9 +30,9 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
             var enabled = _ps.Invoke("Enable-PerpService -Base $args[0] echoer -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
             Assert.True(enabled.Enabled);
             Assert.NotEqual(PerpServiceStatus.Inactive, enabled.Status);
-            _ps.Invoke("Wait-PerpService -Base $args[0] echoer -Timeout 20", pb.Path).ThrowOnError();
+            _ps.Invoke("Wait-PerpService -Base $args[0] echoer -Timeout 60", pb.Path).ThrowOnError();
             Wait.Until(() => _ps.Invoke("Get-PerpLog -Base $args[0] echoer", pb.Path).Output.Any(o => o.ToString()!.EndsWith("hello from echoer")),
-                "the line in tinylog's current");
+                "the line in tinylog's current", PerpBase.Patience);
         }
         finally
         {
@@ -59,7 +59,7 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     public void Disable_deactivates_and_Enable_reactivates()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 20", pb.Path).ThrowOnError();
+        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60", pb.Path).ThrowOnError();
         int pid = Get(pb.Path, "web").Pid;
         var disabled = _ps.Invoke("Disable-PerpService -Base $args[0] web -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Inactive, disabled.Status);
@@ -84,7 +84,7 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     public void Remove_stops_the_service_then_deletes_the_directory()
     {
         using var pb = new PerpBase(p => p.Sleeper("web", rcLog: PerpBase.Script("exec cat >/dev/null")));
-        Wait.Until(() => Get(pb.Path, "web") is { Status: PerpServiceStatus.Up, Log.Pid: > 0 }, "web up with log");
+        Wait.Until(() => Get(pb.Path, "web") is { Status: PerpServiceStatus.Up, Log.Pid: > 0 }, "web up with log", PerpBase.Patience);
         var before = Get(pb.Path, "web");
         _ps.Invoke("Remove-PerpService -Base $args[0] web -Confirm:$false", pb.Path).ThrowOnError();
         Assert.False(Directory.Exists(Path.Combine(pb.Path, "web")));
@@ -98,7 +98,7 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     public void Wait_PerpService_honours_status_uptime_and_timeout()
     {
         using var pb = new PerpBase(p => { p.Sleeper("web"); p.Sleeper("standby", down: true); });
-        var up = _ps.Invoke("Wait-PerpService -Base $args[0] web -MinimumUptime 2 -Timeout 30 -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
+        var up = _ps.Invoke("Wait-PerpService -Base $args[0] web -MinimumUptime 2 -Timeout 60 -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.True(up.Uptime >= TimeSpan.FromSeconds(2));
         var down = _ps.Invoke("Wait-PerpService -Base $args[0] standby -Status Down -Timeout 5 -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Down, down.Status);
@@ -110,7 +110,7 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     public void Test_PerpService_answers_like_perpok()
     {
         using var pb = new PerpBase(p => { p.Sleeper("web"); p.Sleeper("standby", down: true); p.Sleeper("idle", active: false); });
-        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 20", pb.Path).ThrowOnError();
+        _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60", pb.Path).ThrowOnError();
         bool Test(string args) => (bool)_ps.Invoke("Test-PerpService -Base $args[0] " + args, pb.Path).ThrowOnError().Output.Single().BaseObject;
         Assert.True(Test("web"));
         Assert.True(Test("standby"));
@@ -118,7 +118,7 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
         Assert.False(Test("idle"));
         Assert.False(Test("nosuch"));
         Assert.False(Test("web -MinimumUptime 100000"));
-        _ps.Invoke("Wait-PerpService -Base $args[0] web -MinimumUptime 1 -Timeout 20", pb.Path).ThrowOnError();
+        _ps.Invoke("Wait-PerpService -Base $args[0] web -MinimumUptime 1 -Timeout 60", pb.Path).ThrowOnError();
         Assert.True(Test("web -MinimumUptime 1"));
     }
 }

@@ -63,9 +63,9 @@ public class LogAndDaemonTests(SessionFixture fixture) : IClassFixture<SessionFi
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         output.DataAdded += (_, e) => lines.Enqueue(output[e.Index].ToString());
         var async = ps.BeginInvoke<PSObject, PSObject>(null, output);
-        Wait.Until(() => lines.Contains("old"), "the existing line");
+        Wait.Until(() => lines.Contains("old"), "the existing line", PerpBase.Patience);
         File.AppendAllText(Path.Combine(pb.Path, "web", "log", "current"), "new line\n");
-        Wait.Until(() => lines.Contains("new line"), "the appended line");
+        Wait.Until(() => lines.Contains("new line"), "the appended line", PerpBase.Patience);
         ps.Stop();
         Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)), "Get-PerpLog -Wait stops");
         runspace.Dispose();
@@ -94,7 +94,7 @@ public class LogAndDaemonTests(SessionFixture fixture) : IClassFixture<SessionFi
             var again = _ps.Invoke("Start-PerpDaemon -Base $args[0] -DaemonPath $args[1]", tb.Path, RepoPaths.Program("perpd")).ThrowOnError().Single<PerpDaemon>();
             Assert.Equal(pid, again.Pid);
 
-            _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 20", tb.Path).ThrowOnError();
+            _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60", tb.Path).ThrowOnError();
             var info = _ps.Invoke("Get-PerpDaemon -Base $args[0]", tb.Path).ThrowOnError().Single<PerpDaemon>();
             Assert.Equal(pid, info.Pid);
             Assert.Equal(1, info.ServiceCount);
@@ -102,7 +102,7 @@ public class LogAndDaemonTests(SessionFixture fixture) : IClassFixture<SessionFi
             Assert.NotNull(info.StartTime);
 
             _ps.Invoke("Invoke-PerpRescan -Base $args[0]", tb.Path).ThrowOnError();
-            Wait.Until(() => File.ReadAllText(Path.Combine(tb.Path, ".control", "perpd.log")).Length > 0, "perpd's log file has its output");
+            Wait.Until(() => File.ReadAllText(Path.Combine(tb.Path, ".control", "perpd.log")).Length > 0, "perpd's log file has its output", PerpBase.Patience);
 
             int servicePid = _ps.Invoke("(Get-PerpService -Base $args[0] web).Pid", tb.Path).ThrowOnError().Output.Single().BaseObject is int p ? p : 0;
             var stopped = _ps.Invoke("Stop-PerpDaemon -Base $args[0] -Confirm:$false -PassThru", tb.Path).ThrowOnError().Single<PerpDaemon>();

@@ -12,6 +12,9 @@ public sealed class PerpBase : IDisposable
         if (startDaemon) Daemon = DaemonProcess.Start(Temp.Path);
     }
 
+    /// <summary>How long tests wait for a state: generous, the machine is shared and busy.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     public TempBase Temp { get; }
     public DaemonProcess? Daemon { get; private set; }
     public string Path => Temp.Path;

@@ -35,7 +35,7 @@ public class RobustnessTests(SessionFixture fixture) : IClassFixture<SessionFixt
         ps.Streams.Progress.DataAdded += (_, e) => { lock (progress) progress.Add(ps.Streams.Progress[e.Index]); };
         var async = ps.BeginInvoke();
         // Progress shows that the wait is under way (after its first half second).
-        Wait.Until(() => { lock (progress) return progress.Any(p => p.Activity.Contains("standby")); }, "a progress record");
+        Wait.Until(() => { lock (progress) return progress.Any(p => p.Activity.Contains("standby")); }, "a progress record", PerpBase.Patience);
         ps.Stop();
         Assert.True(async.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
         Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
