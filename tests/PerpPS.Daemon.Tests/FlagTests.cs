@@ -54,7 +54,7 @@ public sealed class FlagTests
     public void Flag_down_wins_over_flag_once()
     {
         using var b = new TempBase();
-        b.AddService("both", "exec sleep 100000", down: true, once: true);
+        b.AddService("both", Scripts.Forever, down: true, once: true);
         using var d = DaemonProcess.Start(b.Path);
         d.WaitForLine("activated new service: both");
         var s = Perp.Status(b.Path, "both");
@@ -66,7 +66,7 @@ public sealed class FlagTests
     public void Non_executable_rc_log_is_warned_and_ignored()
     {
         using var b = new TempBase();
-        string dir = b.AddService("noexeclog", "exec sleep 100000", rcLog: "exec cat");
+        string dir = b.AddService("noexeclog", Scripts.Forever, rcLog: "exec cat");
         File.SetUnixFileMode(Path.Combine(dir, "rc.log"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using var d = DaemonProcess.Start(b.Path);
         d.WaitForLine($"warning: perpd[{d.Pid}]: rc.log exists but is not set executable for noexeclog");

@@ -48,7 +48,7 @@ public sealed class GovernorTests
         Assert.True(errors < 4 + 4 * (seconds + 1), $"{errors} exec errors in {seconds:F1}s: a storm");
 
         // Fixing rc.main takes effect at the next start, without a rescan.
-        TempBase.WriteScript(Path.Combine(dir, "rc.main"), "exec sleep 100000");
+        TempBase.WriteScript(Path.Combine(dir, "rc.main"), Scripts.Forever);
         Perp.WaitMainUp(b.Path, "nomain");
     }
 

@@ -78,4 +78,24 @@ internal static class Perp
         var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return rest[index - 3];
     }
+
+    /// <summary>Living processes whose environment holds PERP_BASE=<paramref name="baseDirectory"/>.</summary>
+    public static int[] ProcessesOfBase(string baseDirectory)
+    {
+        byte[] needle = System.Text.Encoding.UTF8.GetBytes("PERP_BASE=" + baseDirectory + "\0");
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            try
+            {
+                byte[] env = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                if (env.AsSpan().IndexOf(needle) >= 0 && ProcessKiller.IsAlive(pid)) found.Add(pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return found.ToArray();
+    }
 }

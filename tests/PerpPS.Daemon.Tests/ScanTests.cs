@@ -12,9 +12,9 @@ public sealed class ScanTests
     public void Sighup_rescans_and_activates_a_new_sticky_directory()
     {
         using var b = new TempBase();
-        b.AddService("first", "exec sleep 100000");
-        b.AddService(".hidden", "exec sleep 100000");
-        b.AddService("inactive", "exec sleep 100000", active: false);
+        b.AddService("first", Scripts.Forever);
+        b.AddService(".hidden", Scripts.Forever);
+        b.AddService("inactive", Scripts.Forever, active: false);
         File.WriteAllText(Path.Combine(b.Path, "file"), "");
         using var d = DaemonProcess.Start(b.Path);
         d.WaitForLine("activated new service: first");
@@ -23,7 +23,7 @@ public sealed class ScanTests
         Assert.Equal(Core.Posix.Errno.ENOTDIR, Perp.Query(b.Path, "inactive").Errno);
         Assert.Equal(Core.Posix.Errno.ENOTDIR, Perp.Query(b.Path, ".hidden").Errno);
 
-        b.AddService("second", "exec sleep 100000");
+        b.AddService("second", Scripts.Forever);
         Assert.Equal(Core.Posix.Errno.ENOTDIR, Perp.Query(b.Path, "second").Errno);
         Assert.Equal(0, Core.Interop.Libc.Kill(d.Pid, 1));
         d.WaitForLine("activated new service: second");
@@ -37,7 +37,7 @@ public sealed class ScanTests
         using var b = new TempBase();
         using var d = DaemonProcess.Start(b.Path, ["-a", "1"]);
         d.WaitForLine("supervising 0 active services");
-        b.AddService("late", "exec sleep 100000");
+        b.AddService("late", Scripts.Forever);
         d.WaitForLine("activated new service: late", TimeSpan.FromSeconds(10));
     }
 
@@ -96,7 +96,7 @@ public sealed class ScanTests
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "before");
         Directory.Move(b.Service("before"), b.Service("after"));
-        b.AddService("marker", "exec sleep 100000"); // its activation proves the rescan happened
+        b.AddService("marker", Scripts.Forever); // its activation proves the rescan happened
         Core.Interop.Libc.Kill(d.Pid, 1);
         d.WaitForLine("activated new service: marker");
         Assert.Equal((uint)pid, Perp.Status(b.Path, "after").Main.Pid);

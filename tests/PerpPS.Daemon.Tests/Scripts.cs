@@ -13,6 +13,9 @@ internal static class Scripts
         exit 0
         """;
 
+    /// <summary>A runscript whose start stays up and whose reset ends at once.</summary>
+    public const string Forever = "case $1 in start) exec sleep 100000 ;; esac\nexit 0";
+
     /// <summary>A main that stays up (exec sleep) and journals every start and reset.</summary>
     public static string Sleeper(string file) => Journal(file, "exec sleep 100000");
 }
