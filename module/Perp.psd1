@@ -40,7 +40,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('perp', 'supervisor', 'services', 'Linux', 'daemontools')
-            ProjectUri = 'https://github.com/perpps/perpps'
         }
     }
 }
