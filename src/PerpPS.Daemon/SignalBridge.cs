@@ -20,6 +20,11 @@ internal sealed class SignalBridge : IDisposable
     public SignalBridge(int wakeupFd)
     {
         _wakeupFd = wakeupFd;
+        // A shell starting perpd in the background leaves SIGINT (and nohup SIGHUP) ignored,
+        // and .NET keeps an inherited ignore. perp catches them regardless: so do we.
+        Interop.Native.Signal(1, 0);
+        Interop.Native.Signal(2, 0);
+        Interop.Native.Signal(15, 0);
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate),

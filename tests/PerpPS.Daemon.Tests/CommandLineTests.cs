@@ -66,6 +66,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void SIGINT_terminates_even_when_the_caller_ignored_it()
+    {
+        using var b = new TempBase();
+        b.AddService("svc", Scripts.Forever);
+        var r = ToolRunner.Run("/bin/sh", ["-c", $$"""
+            trap '' INT HUP
+            "$0" {{b.Path}} 2> {{b.Scratch}}/err & p=$!
+            i=0; while ! grep -q 'supervising 1 active service' {{b.Scratch}}/err 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+            kill -INT $p; wait $p
+            """, RepoPaths.Program("perpd")], environment: NoBase);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("termination complete", File.ReadAllText(Path.Combine(b.Scratch, "err")));
+    }
+
+    [Fact]
     public void Control_directory_lock_and_socket_are_made_as_perp_makes_them()
     {
         using var b = new TempBase();

@@ -83,6 +83,10 @@ internal static unsafe partial class Native
     [LibraryImport(LibC, EntryPoint = "getpid")]
     public static partial int GetPid();
 
+    /// <summary>signal(2): used only to put back default dispositions before .NET installs its handlers.</summary>
+    [LibraryImport(LibC, EntryPoint = "signal")]
+    public static partial nint Signal(int signal, nint handler);
+
     [LibraryImport(LibC, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
