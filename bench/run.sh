@@ -229,5 +229,7 @@ fi
 
 echo "load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/machine.txt"
 "$BENCH" report "$work/machine.txt" "$raw" >"$out.tmp" && mv "$out.tmp" "$out"
+# The hand-written reading of the committed run, kept across re-runs.
+[ -f "$here/RESULTS-notes.md" ] && { echo; cat "$here/RESULTS-notes.md"; } >>"$out"
 cp "$raw" "${out%.md}.raw.tsv"
 say "results written to $out (raw figures in ${out%.md}.raw.tsv)"

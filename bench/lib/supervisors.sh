@@ -85,7 +85,8 @@ sup_start() {
     # perpd with a 256 KiB gen0 budget (hex, no 0x): what a small GC budget buys.
     perp-gen0) DOTNET_GCgen0size=40000 setsid "$PERPPS_BIN/perpd" "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
     runit) setsid runsvdir "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
-    s6) setsid s6-svscan "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
+    # s6-svscan supervises at most 500 services unless told otherwise (-c).
+    s6) setsid s6-svscan -c 20000 "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
     daemontools) setsid svscan "$layout" >"$dir/supervisor.log" 2>&1 </dev/null & ;;
   esac
   SUP_PID=$!
