@@ -44,7 +44,7 @@ if [ "$mode" = quick ]; then
   peer_cap=1000 log_lines=1000000 long_s=60
 else
   : "${sizes:=20 200 1000 9000 10000}" "${trials:=30}" "${idle:=60}"
-  peer_cap=10000 log_lines=1000000 long_s=600
+  peer_cap=10000 log_lines=5000000 long_s=600
 fi
 
 export PERPPS_ARTIFACTS=${PERPPS_ARTIFACTS:-/tmp/perpps-art-bench}
