@@ -50,6 +50,12 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
         string fdListBefore = ProcFs.FdList(daemon.Pid);
         long rssBefore = ProcFs.RssKb(daemon.Pid);
 
+        // A client that sends half a request and then nothing: perpd serves everyone else
+        // meanwhile and drops it once it is stale (8 s, spec §5.6).
+        var stale = RawClient.Connect(socket, TimeSpan.FromSeconds(20));
+        Assert.True(stale.TrySend(new byte[] { Packet.Version, PacketType.Query, 16, 1, 2, 3 }));
+        var staleSince = System.Diagnostics.Stopwatch.StartNew();
+
         // The main round: four hostile clients at once, then the crowd and the slow writer.
         var fuzzers = Round(socket, anchor, victim, seedBase: 100);
         var (answered, closed) = fuzzers[0].Crowd(40);
@@ -74,6 +80,11 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
         Assert.Equal(0, fuzzers[0].Counts.Malformed);
         Assert.NotNull(slow);
         Assert.Equal(PacketType.Status, slow![1]);
+
+        Assert.True(stale.WaitForClose(), "perpd never closed a client that stopped half-way through a request");
+        Assert.True(staleSince.Elapsed.TotalSeconds >= 7, $"the stale client was closed after {staleSince.Elapsed.TotalSeconds:F1}s, before its 8 s");
+        stale.Dispose();
+        daemon.WaitForLine("closing stale client connection");
 
         // Well-formed requests get the right answers afterwards.
         var status = Services.Status(tb.Path, anchor);
