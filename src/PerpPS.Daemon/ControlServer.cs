@@ -39,7 +39,31 @@ internal sealed unsafe class ControlServer
         _loop.Add(listenFd, EventSource.Listener, Native.EPOLLIN);
     }
 
+    private const int EMFILE = 24, ENFILE = 23;
+    /// <summary>
+    /// A descriptor held in reserve: when accept fails for want of descriptors, it is
+    /// released to accept and close the waiting client, or the level-triggered listener
+    /// would wake the loop forever.
+    /// </summary>
+    private int _spareFd = OpenSpare();
+
     public int ClientCount => _clients.Count;
+
+    private static int OpenSpare()
+    {
+        byte* path = stackalloc byte[10];
+        "/dev/null\0"u8.CopyTo(new Span<byte>(path, 10));
+        return Native.Open(path, Native.O_RDONLY | Native.O_CLOEXEC, 0);
+    }
+
+    private void ShedWithSpare()
+    {
+        if (_spareFd >= 0) Native.Close(_spareFd);
+        int fd = Native.Accept4(_listenFd, null, null, Native.SOCK_CLOEXEC);
+        if (fd >= 0) Native.Close(fd);
+        _log.Warning().Add("too many open files: closing a client connection").Line();
+        _spareFd = OpenSpare();
+    }
 
     /// <summary>The earliest stale deadline of a connected client, or long.MaxValue.</summary>
     public long NextDeadline()
@@ -77,7 +101,12 @@ internal sealed unsafe class ControlServer
         while (_listenFd >= 0)
         {
             int fd = Native.Accept4(_listenFd, null, null, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
-            if (fd < 0) return; // EAGAIN, or an aborted connection
+            if (fd < 0)
+            {
+                int errno = Native.Errno;
+                if (errno is EMFILE or ENFILE) ShedWithSpare();
+                return; // EAGAIN, or an aborted connection
+            }
             if (_clients.Count >= _maxClients)
             {
                 Native.Close(fd);

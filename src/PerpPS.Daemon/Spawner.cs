@@ -155,7 +155,8 @@ internal sealed unsafe class Spawner : IDisposable
             return rc is Native.EAGAIN or 12 ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
         }
         sub.Pid = pid;
-        sub.PidFd = Native.PidfdOpen(pid, 0);
+        sub.PidFd = Native.PidfdOpen(pid, 0); // pidfds are always close-on-exec
+        sub.PidFdErrno = sub.PidFd < 0 ? Native.Errno : 0;
         return SpawnResult.Started;
     }
 

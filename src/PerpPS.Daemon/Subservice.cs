@@ -24,6 +24,8 @@ internal sealed class Subservice
     public int Pid;
     /// <summary>pidfd of <see cref="Pid"/>, -1 when nothing runs.</summary>
     public int PidFd = -1;
+    /// <summary>Why pidfd_open failed for the current child (then its exit is polled).</summary>
+    public int PidFdErrno;
     /// <summary>The pid that ran last (PERP_SVPID of the reset).</summary>
     public int PreviousPid;
     public SubserviceFlags Flags;

@@ -28,6 +28,8 @@ internal sealed class Supervisor
     private const long Second = 1_000_000_000L;
     /// <summary>perp's pause after a fork() failure: 555444321 ns.</summary>
     public const long FailurePause = 555_444_321L;
+    /// <summary>How often a child without a pidfd is checked for its exit.</summary>
+    private const long ReapPollInterval = 250_000_000L;
 
     private readonly DaemonLog _log;
     private readonly Spawner _spawner;
@@ -129,8 +131,11 @@ internal sealed class Supervisor
     {
         if (sub.PidFd < 0)
         {
-            // Without a pidfd the exit could never be seen; say so rather than hang silently.
-            _log.Warning().Add("failure pidfd_open() for service ").Add(sub.Owner.Name).Add(": ").Errno(Native.Errno).Line();
+            // Out of descriptors (EMFILE): the child must still be reaped. Poll it with
+            // waitid(P_PID) on a 250 ms deadline until it ends; only this degraded case polls.
+            _log.Warning().Add("failure pidfd_open() for service ").Add(sub.Owner.Name).Add(": ").Errno(sub.PidFdErrno)
+                .Add("; polling its exit instead").Line();
+            _deadlines.Schedule(sub, DeadlineKind.ReapPoll, Native.MonotonicNanoseconds() + ReapPollInterval);
             return;
         }
         _table.MapPidFd(sub.PidFd, sub);
@@ -185,20 +190,31 @@ internal sealed class Supervisor
     // ---- termination of a child ------------------------------------------------------------
 
     /// <summary>A pidfd turned readable: reap that child and run the state machine.</summary>
-    public unsafe void OnChildReadable(int pidfd)
+    public void OnChildReadable(int pidfd)
     {
         Subservice? sub = _table.ByPidFd(pidfd);
         if (sub == null || sub.PidFd != pidfd) return;
-        byte* info = stackalloc byte[128];
-        new Span<byte>(info, 128).Clear();
-        if (Native.WaitId(Native.P_PIDFD, pidfd, info, Native.WEXITED | Native.WNOHANG) != 0) return;
-        if (*(int*)(info + 16) == 0) return; // not exited yet (a stale event)
-        int code = *(int*)(info + 8);
-        int status = *(int*)(info + 24);
-        var t = new Termination(code != Native.CLD_EXITED, status);
+        if (!TryReap(Native.P_PIDFD, pidfd, out var t)) return; // not exited yet (a stale event)
         _table.MapPidFd(pidfd, null);
         Native.Close(pidfd); // also leaves the epoll set
         sub.PidFd = -1;
+        Ended(sub, t);
+    }
+
+    /// <summary>waitid(WEXITED|WNOHANG) on one child; false while it still runs.</summary>
+    private static unsafe bool TryReap(int idType, int id, out Termination t)
+    {
+        byte* info = stackalloc byte[128];
+        new Span<byte>(info, 128).Clear();
+        t = default;
+        if (Native.WaitId(idType, id, info, Native.WEXITED | Native.WNOHANG) != 0) return false;
+        if (*(int*)(info + 16) == 0) return false; // si_pid 0: nothing has exited
+        t = new Termination(*(int*)(info + 8) != Native.CLD_EXITED, *(int*)(info + 24));
+        return true;
+    }
+
+    private void Ended(Subservice sub, Termination t)
+    {
         sub.PreviousPid = sub.Pid;
         sub.Pid = 0;
         sub.KillArmed = false;
@@ -258,6 +274,11 @@ internal sealed class Supervisor
                 if (sub.Has(SubserviceFlags.IsReset)) SpawnReset(sub, sub.LastTermination);
                 else if (!sub.Has(SubserviceFlags.WantDown)) SpawnStart(sub);
                 else sub.Clear(SubserviceFlags.Failing);
+                return;
+            case DeadlineKind.ReapPoll:
+                if (!sub.IsRunning || sub.PidFd >= 0) return;
+                if (TryReap(Native.P_PID, sub.Pid, out var t)) Ended(sub, t);
+                else _deadlines.Schedule(sub, DeadlineKind.ReapPoll, Native.MonotonicNanoseconds() + ReapPollInterval);
                 return;
             case DeadlineKind.StopKill:
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;

@@ -11,7 +11,7 @@ internal static unsafe partial class Native
     /// <summary>Generous sizes for glibc's opaque types (336, 80 and 128 bytes on 64-bit).</summary>
     public const int SpawnAttrSize = 512, FileActionsSize = 256, SigSetSize = 128;
 
-    public const int P_PIDFD = 3;
+    public const int P_PID = 1, P_PIDFD = 3;
     public const int WEXITED = 4, WNOHANG = 1;
     public const int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 

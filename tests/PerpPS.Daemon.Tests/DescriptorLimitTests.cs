@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using PerpPS.TestSupport;
+using Xunit;
+
+namespace PerpPS.Daemon.Tests;
+
+/// <summary>perpd out of descriptors: children are still reaped, clients do not spin the loop.</summary>
+public sealed class DescriptorLimitTests
+{
+    [Fact]
+    public void Child_without_a_pidfd_is_still_reaped_and_restarted()
+    {
+        // The exact number of descriptors a build needs at rest varies (a JIT build maps its
+        // assemblies), so try limits around the measured need until the one service's
+        // directory fits and its pidfd does not.
+        int baseline = BaselineDescriptors();
+        for (int limit = baseline - 1; limit <= baseline + 4; limit++)
+            if (TryWithLimit(limit)) return;
+        Assert.Fail($"no limit around {baseline} left perpd without a pidfd");
+    }
+
+    private static bool TryWithLimit(int limit)
+    {
+        using var b = new TempBase();
+        string journal = Path.Combine(b.Scratch, "journal");
+        b.AddService("one", $$"""
+            case $1 in start) echo "start $$" >> {{journal}}; exec sleep 100000 ;; esac
+            exit 0
+            """);
+        string err = Path.Combine(b.Scratch, "err");
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add($"ulimit -n {limit}; exec \"$0\" {b.Path} 2> {err} > /dev/null < /dev/null");
+        psi.ArgumentList.Add(RepoPaths.Program("perpd"));
+        psi.Environment.Remove("PERP_BASE");
+        using var perpd = Process.Start(psi)!;
+        try
+        {
+            string Log() => File.Exists(err) ? File.ReadAllText(err) : "";
+            try
+            {
+                Wait.Until(() => perpd.HasExited || Log().Contains("activated new service: one") || Log().Contains("pausing on"),
+                    "activation", TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+            if (!Log().Contains("warning: perpd[" + perpd.Id + "]: failure pidfd_open() for service one: process cannot open more files (EMFILE); polling its exit instead"))
+                return false;
+            var first = Perp.WaitLines(journal, l => l.StartsWith("start "))[0];
+            PerpPS.Core.Interop.Libc.Kill(int.Parse(first[6..]), 9);
+            Perp.WaitLines(journal, l => l.StartsWith("start "), 2);
+
+            // A client cannot get a descriptor: it is shed, and the daemon does not spin.
+            long before = CpuTicks(perpd.Id);
+            using (var raw = new RawSocket(b.Path)) Assert.True(raw.ClosedByPeer());
+            Thread.Sleep(500);
+            Assert.True(CpuTicks(perpd.Id) - before < 20, "perpd kept busy after a refused client");
+            return true;
+        }
+        finally
+        {
+            ProcessKiller.Stop(perpd.Id, TimeSpan.FromSeconds(12));
+            perpd.WaitForExit(5000);
+            ProcessKiller.KillAll(Perp.ProcessesOfBase(b.Path));
+        }
+    }
+
+    /// <summary>How many low descriptors an idle perpd of this build holds, one service aside.</summary>
+    private static int BaselineDescriptors()
+    {
+        // Exercise the paths a JIT build loads assemblies for (scan, spawn, reap, query) first.
+        using var b = new TempBase();
+        b.AddService("one", Scripts.Forever);
+        using var d = DaemonProcess.Start(b.Path);
+        int pid = Perp.WaitMainUp(b.Path, "one");
+        PerpPS.Core.Interop.Libc.Kill(pid, 9);
+        Perp.WaitStatus(b.Path, "one", s => s.Main.IsRunning && s.Main.Pid != (uint)pid && !s.Main.IsResetting, "restart");
+        // New descriptors take the lowest free numbers; a stray high one inherited from the
+        // test host does not count. Minus the service's directory and pidfd, plus one.
+        return Directory.GetFiles($"/proc/{d.Pid}/fd").Count(f => int.Parse(Path.GetFileName(f)) < 200) - 1;
+    }
+
+    /// <summary>utime + stime of a process, in clock ticks.</summary>
+    private static long CpuTicks(int pid) => long.Parse(Perp.StatField(pid, 14)) + long.Parse(Perp.StatField(pid, 15));
+}
