@@ -135,11 +135,6 @@ measure() {
   if [ "$kind" = daemontools ] && [ "$n" -gt 1000 ]; then
     record "$kind" "$n" "skipped=svscan supervises at most 1000 services (compiled-in SERVICES)"; return
   fi
-  # perpd holds a directory fd and a pidfd per running service: it cannot go past the hard
-  # RLIMIT_NOFILE, and this bench cannot raise it without CAP_SYS_RESOURCE.
-  if [ $per -eq 1 ] && [ $((2 * n + 64)) -gt "$(ulimit -Hn)" ]; then
-    record "$kind" "$n" "skipped=perpd needs 2 fds per running service (directory + pidfd): $n services exceed the hard RLIMIT_NOFILE $(ulimit -Hn)"; return
-  fi
   if [ $((n * per)) -gt "$(pid_room)" ]; then
     record "$kind" "$n" "skipped=not enough pids (pid_max $(cat /proc/sys/kernel/pid_max))"; return
   fi
