@@ -17,6 +17,7 @@ namespace PerpPS.Daemon
             if (DaemonOptions.Parse(args, log, out var options, out int exitCode) == DaemonOptions.Outcome.Exit)
                 return exitCode;
 
+            ReplaceStdin();
             byte[] basePath = NativePath.ToBytes(options.BaseDirectory);
             int baseFd;
             fixed (byte* b = basePath)
@@ -28,7 +29,6 @@ namespace PerpPS.Daemon
                 if (baseFd < 0)
                     return Fatal(log, "failure open() on base directory " + options.BaseDirectory + ": " + Errno.Describe(Native.Errno));
             }
-            ReplaceStdin();
             RaiseFileLimit();
 
             using var loop = new EventLoop();
@@ -54,14 +54,23 @@ namespace PerpPS.Daemon
             return 111;
         }
 
-        /// <summary>perpd's stdin becomes /dev/null (spec §2.2 step 3): every main inherits it as fd 0.</summary>
+        /// <summary>
+        /// perpd's stdin becomes /dev/null (spec §2.2 step 3): every main inherits it as fd 0.
+        /// A still-closed stdout or stderr is filled with /dev/null too, so no descriptor perpd
+        /// opens later (the base, the socket) lands on 1 or 2 and leaks into every service.
+        /// (Known limit: the .NET runtime opens a few files before Main, and may already have
+        /// taken a closed 1 or 2; start perpd with its stdout and stderr open.)
+        /// </summary>
         private static void ReplaceStdin()
         {
             byte* path = stackalloc byte[10];
             "/dev/null\0"u8.CopyTo(new Span<byte>(path, 10));
-            int fd = Native.Open(path, Native.O_RDWR, 0);
-            if (fd < 0) return;
-            if (fd != 0)
+            int fd;
+            while ((fd = Native.Open(path, Native.O_RDWR, 0)) >= 0 && fd <= 2)
+            {
+                // a closed 0, 1 or 2 is now /dev/null
+            }
+            if (fd > 2)
             {
                 Native.Dup2(fd, 0);
                 Native.Close(fd);
