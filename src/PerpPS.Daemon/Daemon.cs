@@ -40,6 +40,7 @@ internal sealed class Daemon
         _table = new ServiceTable();
         _deadlines = new DeadlineQueue();
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
+        _supervisor.WatchChildren = signals.WatchChildren;
         _scanner = new Scanner(baseFd, log, _table, _supervisor);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
@@ -113,6 +114,7 @@ internal sealed class Daemon
 
     private void OnSignals(int pending)
     {
+        if ((pending & SignalBridge.Child) != 0) _supervisor.ReapUnwatched();
         if (_terminating) return; // further TERM/INT/HUP are ignored (spec §2.4)
         if ((pending & SignalBridge.Terminate) != 0)
         {

@@ -7,8 +7,6 @@ internal enum DeadlineKind : byte
     GovernedStart,
     /// <summary>Retry a spawn that could not create a process (perp's fork() failure).</summary>
     SpawnRetry,
-    /// <summary>Check a child that has no pidfd (descriptors ran out) for its exit.</summary>
-    ReapPoll,
     /// <summary>The stop timeout expired during deactivation or shutdown: SIGKILL.</summary>
     StopKill,
 }

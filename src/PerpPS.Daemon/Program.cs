@@ -44,8 +44,16 @@ namespace PerpPS.Daemon
             }
             var started = Tai64N.Now();
             using var environment = new EnvironmentBlock(options.BaseDirectory);
-            using var spawner = new Spawner(environment);
+            using var spawner = new Spawner(environment) { PidFdCeiling = PidFdCeiling() };
             return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started).Run();
+        }
+
+        /// <summary>The soft descriptor limit minus a reserve of 64 (see Spawner.PidFdCeiling).</summary>
+        private static int PidFdCeiling()
+        {
+            Native.RLimit limit;
+            if (Native.GetRLimit(Native.RLIMIT_NOFILE, &limit) != 0 || limit.Current > int.MaxValue) return int.MaxValue;
+            return (int)Math.Max(0, (long)limit.Current - 64);
         }
 
         private static int Fatal(DaemonLog log, string message)

@@ -11,10 +11,11 @@ namespace PerpPS.Daemon;
 /// </summary>
 internal sealed class SignalBridge : IDisposable
 {
-    public const int Terminate = 1, Hangup = 2;
+    public const int Terminate = 1, Hangup = 2, Child = 4;
 
     private readonly int _wakeupFd;
     private readonly PosixSignalRegistration[] _registrations;
+    private PosixSignalRegistration? _child;
     private int _pending;
 
     public SignalBridge(int wakeupFd)
@@ -33,6 +34,21 @@ internal sealed class SignalBridge : IDisposable
         ];
     }
 
+    /// <summary>
+    /// Starts reporting SIGCHLD (as <see cref="Child"/>) and reports one at once, so a child
+    /// that ended before the registration is not missed. Only needed when some child could
+    /// not get a pidfd: normally pidfds report every exit and SIGCHLD stays unwatched.
+    /// </summary>
+    public void WatchChildren()
+    {
+        if (_child != null) return;
+        _child = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, OnChild);
+        Interlocked.Or(ref _pending, Child);
+        EventLoop.Poke(_wakeupFd);
+    }
+
+    private void OnChild(PosixSignalContext context) => Raise(context, Child);
+
     private void OnTerminate(PosixSignalContext context) => Raise(context, Terminate);
 
     private void OnHangup(PosixSignalContext context) => Raise(context, Hangup);
@@ -50,5 +66,6 @@ internal sealed class SignalBridge : IDisposable
     public void Dispose()
     {
         foreach (var r in _registrations) r.Dispose();
+        _child?.Dispose();
     }
 }

@@ -157,10 +157,24 @@ internal sealed unsafe class Spawner : IDisposable
         sub.Pid = pid;
         sub.PidFd = Native.PidfdOpen(pid, 0); // pidfds are always close-on-exec
         sub.PidFdErrno = sub.PidFd < 0 ? Native.Errno : 0;
+        if (sub.PidFd >= PidFdCeiling)
+        {
+            // Keep the last descriptors for service directories, pipes and clients: past the
+            // ceiling a child is watched through SIGCHLD instead (see Supervisor.Watch).
+            Native.Close(sub.PidFd);
+            sub.PidFd = -1;
+            sub.PidFdErrno = 0;
+        }
         return SpawnResult.Started;
     }
 
     private int _used;
+
+    /// <summary>
+    /// Descriptors at or above this number are not used for pidfds: the soft RLIMIT_NOFILE
+    /// minus a reserve of 64 for directories, pipes and clients.
+    /// </summary>
+    public int PidFdCeiling { get; set; } = int.MaxValue;
 
     /// <summary>The sh -c text that sets PERP_SVPID to the shell's pid and execs the runscript.</summary>
     private static byte[] MakeTrampoline(byte[]? pwd)

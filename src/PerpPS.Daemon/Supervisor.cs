@@ -28,8 +28,6 @@ internal sealed class Supervisor
     private const long Second = 1_000_000_000L;
     /// <summary>perp's pause after a fork() failure: 555444321 ns.</summary>
     public const long FailurePause = 555_444_321L;
-    /// <summary>How often a child without a pidfd is checked for its exit.</summary>
-    private const long ReapPollInterval = 250_000_000L;
 
     private readonly DaemonLog _log;
     private readonly Spawner _spawner;
@@ -131,15 +129,48 @@ internal sealed class Supervisor
     {
         if (sub.PidFd < 0)
         {
-            // Out of descriptors (EMFILE): the child must still be reaped. Poll it with
-            // waitid(P_PID) on a 250 ms deadline until it ends; only this degraded case polls.
-            _log.Warning().Add("failure pidfd_open() for service ").Add(sub.Owner.Name).Add(": ").Errno(sub.PidFdErrno)
-                .Add("; polling its exit instead").Line();
-            _deadlines.Schedule(sub, DeadlineKind.ReapPoll, Native.MonotonicNanoseconds() + ReapPollInterval);
+            // No pidfd (EMFILE, or the descriptor reserve reached): the child is reaped when
+            // SIGCHLD arrives instead, by waitid(P_PID) on each such child, never P_ALL.
+            if (sub.PidFdErrno != 0)
+                _log.Warning().Add("failure pidfd_open() for service ").Add(sub.Owner.Name).Add(": ").Errno(sub.PidFdErrno)
+                    .Add("; watching it through SIGCHLD").Line();
+            else if (!_warnedReserve)
+            {
+                _warnedReserve = true;
+                _log.Warning().Add("descriptors running low: further children are watched through SIGCHLD").Line();
+            }
+            _unwatched.Add(sub);
+            WatchChildren?.Invoke();
             return;
         }
         _table.MapPidFd(sub.PidFd, sub);
         _loop.Add(sub.PidFd, EventSource.Child, Native.EPOLLIN);
+    }
+
+    private readonly List<Subservice> _unwatched = new();
+    private readonly List<Subservice> _reapScratch = new();
+    private bool _warnedReserve;
+
+    /// <summary>Called when a child has no pidfd: the daemon starts listening to SIGCHLD.</summary>
+    public Action? WatchChildren { get; set; }
+
+    /// <summary>SIGCHLD arrived: reap whichever of the children without a pidfd have ended.</summary>
+    public void ReapUnwatched()
+    {
+        if (_unwatched.Count == 0) return;
+        _reapScratch.Clear();
+        _reapScratch.AddRange(_unwatched);
+        foreach (var sub in _reapScratch)
+        {
+            if (!sub.IsRunning || sub.PidFd >= 0 || sub.Owner.Removed)
+            {
+                _unwatched.Remove(sub);
+                continue;
+            }
+            if (!TryReap(Native.P_PID, sub.Pid, out var t)) continue;
+            _unwatched.Remove(sub);
+            Ended(sub, t);
+        }
     }
 
     private void ExecFailed(Subservice sub, int errno) =>
@@ -274,11 +305,6 @@ internal sealed class Supervisor
                 if (sub.Has(SubserviceFlags.IsReset)) SpawnReset(sub, sub.LastTermination);
                 else if (!sub.Has(SubserviceFlags.WantDown)) SpawnStart(sub);
                 else sub.Clear(SubserviceFlags.Failing);
-                return;
-            case DeadlineKind.ReapPoll:
-                if (!sub.IsRunning || sub.PidFd >= 0) return;
-                if (TryReap(Native.P_PID, sub.Pid, out var t)) Ended(sub, t);
-                else _deadlines.Schedule(sub, DeadlineKind.ReapPoll, Native.MonotonicNanoseconds() + ReapPollInterval);
                 return;
             case DeadlineKind.StopKill:
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;

