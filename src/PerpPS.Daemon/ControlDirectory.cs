@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Text;
 using PerpPS.Core.Posix;
 using PerpPS.Daemon.Interop;
@@ -27,12 +28,12 @@ internal static unsafe class ControlDirectory
     /// </summary>
     public static (int LockFd, int ListenFd) Initialise(int baseFd, uint? socketGroup, int backlog)
     {
-        uint saved = Native.Umask(0);
+        uint saved = Libc.Umask(0);
         try
         {
             MakeDirectory();
             fixed (byte* d = DirName)
-                if (Native.Chdir(d) != 0)
+                if (Libc.Chdir(d) != 0)
                     throw new FatalException("failure chdir() to control directory .control: " + Errno.Describe(Native.Errno));
             int lockFd = TakeLock();
             int listenFd = Listen(socketGroup, backlog);
@@ -41,7 +42,7 @@ internal static unsafe class ControlDirectory
         finally
         {
             Native.Fchdir(baseFd);
-            Native.Umask(saved);
+            Libc.Umask(saved);
         }
     }
 
@@ -49,63 +50,63 @@ internal static unsafe class ControlDirectory
     {
         fixed (byte* d = DirName)
         {
-            if (Native.Mkdir(d, 0x1C0) == 0 || Native.Errno == Native.EEXIST && IsDirectory()) return;
+            if (Libc.Mkdir(d, 0x1C0) == 0 || Native.Errno == Errno.EEXIST && IsDirectory()) return;
             // A (dangling) symlink into /var/run: make its target, one level only.
             byte* target = stackalloc byte[257];
             nint n = Native.Readlink(d, target, 257);
             if (n < 0) return;
             if (n > 255) throw new FatalException("symlink target too long for control directory .control");
             target[n] = 0;
-            Native.Mkdir(target, 0x1C0);
+            Libc.Mkdir(target, 0x1C0);
         }
     }
 
     private static bool IsDirectory() =>
-        FileStatus.TryStat(Native.AT_FDCWD, DirName, followLinks: true, out var st) == 0 && st.IsDirectory;
+        FileStatus.TryStat(Libc.AT_FDCWD, DirName, followLinks: true, out var st) == 0 && st.IsDirectory;
 
     private static int TakeLock()
     {
         int fd;
         fixed (byte* p = PidName)
-            fd = Native.Open(p, Native.O_WRONLY | Native.O_CREAT | Native.O_APPEND | Native.O_NONBLOCK | Native.O_CLOEXEC, 0x180);
+            fd = Libc.Open(p, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0x180);
         if (fd < 0) throw new FatalException("failure open() on lock file perpd.pid: " + Errno.Describe(Native.Errno));
-        var lk = new Native.Flock { Type = Native.F_WRLCK, Whence = 0, Start = 0, Length = 0 };
-        if (Native.FcntlLock(fd, Native.F_SETLK, &lk) != 0)
+        var lk = new Libc.Flock { Type = Libc.F_WRLCK, Whence = 0, Start = 0, Length = 0 };
+        if (Libc.FcntlLock(fd, Libc.F_SETLK, &lk) != 0)
         {
             int errno = Native.Errno;
-            Native.Close(fd);
+            Libc.Close(fd);
             // perp reports a held lock as EAGAIN whichever of EAGAIN/EACCES the kernel chose.
-            if (errno == 13) errno = Native.EAGAIN;
+            if (errno == 13) errno = Errno.EAGAIN;
             throw new FatalException("failure on lock file perpd.pid: " + Errno.Describe(errno));
         }
-        Native.Ftruncate(fd, 0);
-        byte[] text = Encoding.ASCII.GetBytes(Native.GetPid() + "\n");
-        fixed (byte* t = text) Native.Write(fd, t, text.Length);
-        Native.Fchmod(fd, 0x1A4);
+        Libc.Ftruncate(fd, 0);
+        byte[] text = Encoding.ASCII.GetBytes(Libc.GetPid() + "\n");
+        fixed (byte* t = text) Libc.Write(fd, t, text.Length);
+        Libc.Fchmod(fd, 0x1A4);
         return fd;
     }
 
     private static int Listen(uint? socketGroup, int backlog)
     {
-        int fd = Native.Socket(Native.AF_UNIX, Native.SOCK_STREAM | Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC, 0);
+        int fd = Libc.Socket(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0) throw new FatalException("failure socket() for control socket: " + Errno.Describe(Native.Errno));
         fixed (byte* s = SockName)
         {
-            Native.Unlink(s);
+            Libc.Unlink(s);
             byte* address = stackalloc byte[110];
             new Span<byte>(address, 110).Clear();
-            address[0] = Native.AF_UNIX;
+            address[0] = Libc.AF_UNIX;
             new ReadOnlySpan<byte>(s, SockName.Length).CopyTo(new Span<byte>(address + 2, 108));
             if (Native.Bind(fd, address, 2 + SockName.Length) != 0)
                 throw new FatalException("failure bind() on control socket perpd.sock: " + Errno.Describe(Native.Errno));
             if (socketGroup is { } gid)
             {
                 Native.Chown(s, uint.MaxValue, gid);
-                Native.Chmod(s, 0x1F8);
+                Libc.Chmod(s, 0x1F8);
             }
             else
             {
-                Native.Chmod(s, 0x1C0);
+                Libc.Chmod(s, 0x1C0);
             }
         }
         if (Native.Listen(fd, backlog) != 0)

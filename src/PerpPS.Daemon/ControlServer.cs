@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Daemon.Interop;
@@ -53,14 +54,14 @@ internal sealed unsafe class ControlServer
     {
         byte* path = stackalloc byte[10];
         "/dev/null\0"u8.CopyTo(new Span<byte>(path, 10));
-        return Native.Open(path, Native.O_RDONLY | Native.O_CLOEXEC, 0);
+        return Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
     }
 
     private void ShedWithSpare()
     {
-        if (_spareFd >= 0) Native.Close(_spareFd);
-        int fd = Native.Accept4(_listenFd, null, null, Native.SOCK_CLOEXEC);
-        if (fd >= 0) Native.Close(fd);
+        if (_spareFd >= 0) Libc.Close(_spareFd);
+        int fd = Native.Accept4(_listenFd, null, null, Libc.SOCK_CLOEXEC);
+        if (fd >= 0) Libc.Close(fd);
         _log.Warning().Add("too many open files: closing a client connection").Line();
         _spareFd = OpenSpare();
     }
@@ -90,7 +91,7 @@ internal sealed unsafe class ControlServer
     {
         if (_listenFd >= 0)
         {
-            Native.Close(_listenFd);
+            Libc.Close(_listenFd);
             _listenFd = -1;
         }
         for (int i = _clients.Count - 1; i >= 0; i--) Close(_clients[i]);
@@ -100,7 +101,7 @@ internal sealed unsafe class ControlServer
     {
         while (_listenFd >= 0)
         {
-            int fd = Native.Accept4(_listenFd, null, null, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
+            int fd = Native.Accept4(_listenFd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
             if (fd < 0)
             {
                 int errno = Native.Errno;
@@ -109,7 +110,7 @@ internal sealed unsafe class ControlServer
             }
             if (_clients.Count >= _maxClients)
             {
-                Native.Close(fd);
+                Libc.Close(fd);
                 _log.Warning().Add("too many client connections").Line();
                 continue;
             }
@@ -141,7 +142,7 @@ internal sealed unsafe class ControlServer
     private void Read(ClientConnection c)
     {
         nint n;
-        fixed (byte* b = &c.Request[c.Received]) n = Native.Read(c.Fd, b, c.Request.Length - c.Received);
+        fixed (byte* b = &c.Request[c.Received]) n = Libc.Read(c.Fd, b, c.Request.Length - c.Received);
         if (n == 0)
         {
             Close(c);
@@ -150,7 +151,7 @@ internal sealed unsafe class ControlServer
         if (n < 0)
         {
             int errno = Native.Errno;
-            if (errno is Native.EAGAIN or Native.EINTR) return;
+            if (errno is Errno.EAGAIN or Errno.EINTR) return;
             _log.Warning().Add("error reading client: ").Errno(errno).Line();
             Close(c);
             return;
@@ -192,12 +193,12 @@ internal sealed unsafe class ControlServer
         while (c.ReplySent < c.ReplyLength)
         {
             nint w;
-            fixed (byte* b = &c.Reply[c.ReplySent]) w = Native.Send(c.Fd, b, c.ReplyLength - c.ReplySent, Native.MSG_NOSIGNAL);
+            fixed (byte* b = &c.Reply[c.ReplySent]) w = Libc.Send(c.Fd, b, c.ReplyLength - c.ReplySent, Libc.MSG_NOSIGNAL);
             if (w < 0)
             {
                 int errno = Native.Errno;
-                if (errno == Native.EINTR) continue;
-                if (errno == Native.EAGAIN)
+                if (errno == Errno.EINTR) continue;
+                if (errno == Errno.EAGAIN)
                 {
                     if (!c.Writing)
                     {
@@ -222,7 +223,7 @@ internal sealed unsafe class ControlServer
 
     private void Close(ClientConnection c)
     {
-        Native.Close(c.Fd);
+        Libc.Close(c.Fd);
         _byFd[c.Fd] = null;
         _clients.Remove(c);
     }

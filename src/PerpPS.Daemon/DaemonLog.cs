@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Text;
 using PerpPS.Core.Posix;
 using PerpPS.Daemon.Interop;
@@ -72,10 +73,10 @@ internal sealed unsafe class DaemonLog
             int done = 0;
             while (done < _length)
             {
-                nint w = Native.Write(2, b + done, _length - done);
+                nint w = Libc.Write(2, b + done, _length - done);
                 if (w < 0)
                 {
-                    if (Native.Errno == Native.EINTR) continue;
+                    if (Native.Errno == Core.Posix.Errno.EINTR) continue;
                     break;
                 }
                 done += (int)w;

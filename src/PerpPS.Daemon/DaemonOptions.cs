@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Text;
 using PerpPS.Daemon.Interop;
 
@@ -133,10 +134,10 @@ internal sealed class DaemonOptions
     private static unsafe uint? LookupGroup(string name)
     {
         byte[] z = Core.Posix.NativePath.ToBytes(name);
-        nint g;
-        fixed (byte* p = z) g = Native.GetGrNam(p);
-        if (g == 0) return null;
-        return *(uint*)((byte*)g + 2 * sizeof(nint));
+        byte* g;
+        fixed (byte* p = z) g = Libc.GetGrNam(p);
+        if (g == null) return null;
+        return *(uint*)(g + 2 * sizeof(nint));
     }
 
     private static Outcome UsageError(DaemonLog log, string text, out int exitCode)
@@ -150,6 +151,6 @@ internal sealed class DaemonOptions
     private static unsafe void WriteRaw(string text)
     {
         byte[] b = Encoding.UTF8.GetBytes(text);
-        fixed (byte* p = b) Native.Write(2, p, b.Length);
+        fixed (byte* p = b) Libc.Write(2, p, b.Length);
     }
 }

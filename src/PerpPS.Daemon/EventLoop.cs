@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
@@ -36,7 +37,7 @@ internal sealed unsafe class EventLoop : IDisposable
     {
         _epoll = Check(Native.EpollCreate1(Native.EPOLL_CLOEXEC), "epoll_create1()");
         _timer = Check(Native.TimerfdCreate(Native.CLOCK_MONOTONIC, Native.TFD_CLOEXEC | Native.TFD_NONBLOCK), "timerfd_create()");
-        _wakeup = Check(Native.EventFd(0, Native.EFD_CLOEXEC | Native.EFD_NONBLOCK), "eventfd()");
+        _wakeup = Check(Libc.EventFd(0, Native.EFD_CLOEXEC | Native.EFD_NONBLOCK), "eventfd()");
         _events = (byte*)NativeMemory.AllocZeroed((nuint)(MaxEvents * EventSize));
         Add(_wakeup, EventSource.Wakeup, Native.EPOLLIN);
         Add(_timer, EventSource.Timer, Native.EPOLLIN);
@@ -87,7 +88,7 @@ internal sealed unsafe class EventLoop : IDisposable
     public void AcknowledgeTimer()
     {
         ulong count;
-        Native.Read(_timer, (byte*)&count, 8);
+        Libc.Read(_timer, (byte*)&count, 8);
         _armedAt = long.MaxValue;
     }
 
@@ -95,14 +96,14 @@ internal sealed unsafe class EventLoop : IDisposable
     public void AcknowledgeWakeup()
     {
         ulong count;
-        Native.Read(_wakeup, (byte*)&count, 8);
+        Libc.Read(_wakeup, (byte*)&count, 8);
     }
 
     /// <summary>Pokes the loop awake; async-signal-safe (one write).</summary>
     public static void Poke(int wakeupFd)
     {
         ulong one = 1;
-        Native.Write(wakeupFd, (byte*)&one, 8);
+        Libc.Write(wakeupFd, (byte*)&one, 8);
     }
 
     /// <summary>Blocks until something is ready; returns how many events are available.</summary>
@@ -112,7 +113,7 @@ internal sealed unsafe class EventLoop : IDisposable
         {
             int n = Native.EpollWait(_epoll, _events, MaxEvents, -1);
             if (n >= 0) return n;
-            if (Native.Errno != Native.EINTR) throw new PosixException(Native.Errno, "failure epoll_wait()");
+            if (Native.Errno != Errno.EINTR) throw new PosixException(Native.Errno, "failure epoll_wait()");
         }
     }
 
@@ -129,9 +130,9 @@ internal sealed unsafe class EventLoop : IDisposable
 
     public void Dispose()
     {
-        Native.Close(_epoll);
-        Native.Close(_timer);
-        Native.Close(_wakeup);
+        Libc.Close(_epoll);
+        Libc.Close(_timer);
+        Libc.Close(_wakeup);
         NativeMemory.Free(_events);
     }
 }

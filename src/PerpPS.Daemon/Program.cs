@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Daemon;
@@ -13,7 +14,7 @@ namespace PerpPS.Daemon
     {
         public static int Run(string[] args)
         {
-            var log = new DaemonLog(Native.GetPid());
+            var log = new DaemonLog(Libc.GetPid());
             if (DaemonOptions.Parse(args, log, out var options, out int exitCode) == DaemonOptions.Outcome.Exit)
                 return exitCode;
 
@@ -22,10 +23,10 @@ namespace PerpPS.Daemon
             int baseFd;
             fixed (byte* b = basePath)
             {
-                if (Native.Chdir(b) != 0)
+                if (Libc.Chdir(b) != 0)
                     return Fatal(log, "failure chdir() to base directory " + options.BaseDirectory + ": " + Errno.Describe(Native.Errno));
                 byte* dot = stackalloc byte[2] { (byte)'.', 0 };
-                baseFd = Native.Open(dot, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+                baseFd = Libc.Open(dot, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
                 if (baseFd < 0)
                     return Fatal(log, "failure open() on base directory " + options.BaseDirectory + ": " + Errno.Describe(Native.Errno));
             }
@@ -51,8 +52,8 @@ namespace PerpPS.Daemon
         /// <summary>The soft descriptor limit minus a reserve of 64 (see Spawner.PidFdCeiling).</summary>
         private static int PidFdCeiling()
         {
-            Native.RLimit limit;
-            if (Native.GetRLimit(Native.RLIMIT_NOFILE, &limit) != 0 || limit.Current > int.MaxValue) return int.MaxValue;
+            Libc.RLimit limit;
+            if (Libc.GetRLimit(Libc.RLIMIT_NOFILE, &limit) != 0 || limit.Current > int.MaxValue) return int.MaxValue;
             return (int)Math.Max(0, (long)limit.Current - 64);
         }
 
@@ -74,14 +75,14 @@ namespace PerpPS.Daemon
             byte* path = stackalloc byte[10];
             "/dev/null\0"u8.CopyTo(new Span<byte>(path, 10));
             int fd;
-            while ((fd = Native.Open(path, Native.O_RDWR, 0)) >= 0 && fd <= 2)
+            while ((fd = Libc.Open(path, Libc.O_RDWR, 0)) >= 0 && fd <= 2)
             {
                 // a closed 0, 1 or 2 is now /dev/null
             }
             if (fd > 2)
             {
-                Native.Dup2(fd, 0);
-                Native.Close(fd);
+                Libc.Dup2(fd, 0);
+                Libc.Close(fd);
             }
         }
 
@@ -92,10 +93,10 @@ namespace PerpPS.Daemon
         /// </summary>
         private static void RaiseFileLimit()
         {
-            Native.RLimit limit;
-            if (Native.GetRLimit(Native.RLIMIT_NOFILE, &limit) != 0 || limit.Current >= limit.Maximum) return;
+            Libc.RLimit limit;
+            if (Libc.GetRLimit(Libc.RLIMIT_NOFILE, &limit) != 0 || limit.Current >= limit.Maximum) return;
             limit.Current = limit.Maximum;
-            Native.SetRLimit(Native.RLIMIT_NOFILE, &limit);
+            Libc.SetRLimit(Libc.RLIMIT_NOFILE, &limit);
         }
     }
 }

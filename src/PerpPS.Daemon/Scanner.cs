@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Daemon.Interop;
@@ -41,7 +42,7 @@ internal sealed unsafe class Scanner
         foreach (var s in _table.All) s.Flags &= ~ServiceFlags.Active;
         int failures = 0;
         bool readFailed = false;
-        Native.Lseek(_baseFd, 0, 0);
+        Libc.Lseek(_baseFd, 0, 0);
         fixed (byte* buffer = _buffer)
         {
             while (true)
@@ -50,7 +51,7 @@ internal sealed unsafe class Scanner
                 if (n == 0) break;
                 if (n < 0)
                 {
-                    if (Native.Errno == Native.EINTR) continue;
+                    if (Native.Errno == Errno.EINTR) continue;
                     _log.Warning().Add("failure readdir() while scanning base directory: ").Errno(Native.Errno).Line();
                     readFailed = true;
                     break;
@@ -128,7 +129,7 @@ internal sealed unsafe class Scanner
             return false;
         }
         int fd;
-        fixed (byte* p = _name) fd = Native.OpenAt(_baseFd, p, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_CLOEXEC, 0);
+        fixed (byte* p = _name) fd = Native.OpenAt(_baseFd, p, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0)
         {
             _log.Warning().Add("failure open() on service definition directory ").Add(name).Add(": ").Errno(Native.Errno).Line();
@@ -145,7 +146,7 @@ internal sealed unsafe class Scanner
         }
         if (svc.HasLog && !_supervisor.OpenLogPipe(svc))
         {
-            Native.Close(fd);
+            Libc.Close(fd);
             _log.Warning().Add("unable to activate new service ").Add(name).Line();
             return false;
         }

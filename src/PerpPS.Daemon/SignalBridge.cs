@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 
 namespace PerpPS.Daemon;
@@ -23,9 +24,9 @@ internal sealed class SignalBridge : IDisposable
         _wakeupFd = wakeupFd;
         // A shell starting perpd in the background leaves SIGINT (and nohup SIGHUP) ignored,
         // and .NET keeps an inherited ignore. perp catches them regardless: so do we.
-        Interop.Native.Signal(1, 0);
-        Interop.Native.Signal(2, 0);
-        Interop.Native.Signal(15, 0);
+        Libc.Signal(1, 0);
+        Libc.Signal(2, 0);
+        Libc.Signal(15, 0);
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate),

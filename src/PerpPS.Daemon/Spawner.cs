@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
 using PerpPS.Daemon.Interop;
@@ -62,20 +63,20 @@ internal sealed unsafe class Spawner : IDisposable
         _environment = environment;
         _trampoline = MakeTrampoline(environment.OriginalPwd);
         ScratchSize = 1024 + _trampoline.Length;
-        _attr = NativeMemory.AllocZeroed(Native.SpawnAttrSize);
-        _actions = NativeMemory.AllocZeroed(Native.FileActionsSize);
+        _attr = NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
+        _actions = NativeMemory.AllocZeroed(Libc.FileActionsSize);
         _scratch = (byte*)NativeMemory.AllocZeroed((nuint)ScratchSize);
-        byte* set = stackalloc byte[Native.SigSetSize];
-        Native.SpawnAttrInit(_attr);
-        Native.SpawnAttrSetFlags(_attr, Native.POSIX_SPAWN_SETSID | Native.POSIX_SPAWN_SETSIGMASK | Native.POSIX_SPAWN_SETSIGDEF);
-        Native.SigEmptySet(set);
-        Native.SpawnAttrSetSigMask(_attr, set);
+        byte* set = stackalloc byte[Libc.SigSetSize];
+        Libc.SpawnAttrInit(_attr);
+        Libc.SpawnAttrSetFlags(_attr, Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
+        Libc.SigEmptySet(set);
+        Libc.SpawnAttrSetSigMask(_attr, set);
         // Every signal 1..64 back to its default. Written as raw bits on purpose: glibc's
         // sigfillset leaves out its two internal signals (32, 33), which posix_spawn then
         // sets to SIG_IGN in the child, an ignore that exec would pass on to the service.
-        new Span<byte>(set, Native.SigSetSize).Clear();
+        new Span<byte>(set, Libc.SigSetSize).Clear();
         *(ulong*)set = ulong.MaxValue;
-        Native.SpawnAttrSetSigDefault(_attr, set);
+        Libc.SpawnAttrSetSigDefault(_attr, set);
     }
 
     /// <summary>
@@ -131,37 +132,37 @@ internal sealed unsafe class Spawner : IDisposable
         argv[argc] = null;
         byte** envp = _environment.With(svpid, svsecs);
 
-        Native.FileActionsInit(_actions);
+        Libc.FileActionsInit(_actions);
         int pid = 0, rc;
         try
         {
             Native.FileActionsAddFchdir(_actions, svc.DirectoryFd);
             if (svc.HasLog)
             {
-                if (!sub.IsLog && svc.LogPipeWrite >= 0) Native.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
-                else if (sub.IsLog && start && svc.LogPipeRead >= 0) Native.FileActionsAddDup2(_actions, svc.LogPipeRead, 0);
+                if (!sub.IsLog && svc.LogPipeWrite >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
+                else if (sub.IsLog && start && svc.LogPipeRead >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeRead, 0);
             }
-            Native.FileActionsAddCloseFrom(_actions, 3);
-            rc = Native.PosixSpawn(&pid, path, _actions, _attr, argv, envp);
+            Libc.FileActionsAddCloseFrom(_actions, 3);
+            rc = Libc.PosixSpawn(&pid, path, _actions, _attr, argv, envp);
         }
         finally
         {
-            Native.FileActionsDestroy(_actions);
+            Libc.FileActionsDestroy(_actions);
             _used = 0;
         }
         if (rc != 0)
         {
             errno = rc;
-            return rc is Native.EAGAIN or 12 ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
+            return rc is Errno.EAGAIN or 12 ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
         }
         sub.Pid = pid;
-        sub.PidFd = Native.PidfdOpen(pid, 0); // pidfds are always close-on-exec
+        sub.PidFd = Libc.PidfdOpen(pid, 0); // pidfds are always close-on-exec
         sub.PidFdErrno = sub.PidFd < 0 ? Native.Errno : 0;
         if (sub.PidFd >= PidFdCeiling)
         {
             // Keep the last descriptors for service directories, pipes and clients: past the
             // ceiling a child is watched through SIGCHLD instead (see Supervisor.Watch).
-            Native.Close(sub.PidFd);
+            Libc.Close(sub.PidFd);
             sub.PidFd = -1;
             sub.PidFdErrno = 0;
         }

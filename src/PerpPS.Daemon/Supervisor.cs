@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Daemon.Interop;
@@ -167,7 +168,7 @@ internal sealed class Supervisor
                 _unwatched.Remove(sub);
                 continue;
             }
-            if (!TryReap(Native.P_PID, sub.Pid, out var t)) continue;
+            if (!TryReap(Libc.P_PID, sub.Pid, out var t)) continue;
             _unwatched.Remove(sub);
             Ended(sub, t);
         }
@@ -201,7 +202,7 @@ internal sealed class Supervisor
     {
         ClosePipe(svc);
         int* fds = stackalloc int[2];
-        if (Native.Pipe2(fds, Native.O_CLOEXEC) != 0)
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0)
         {
             _log.Warning().Add("failure pipe() for logging service ").Add(svc.Name).Add(": ").Errno(Native.Errno).Line();
             return false;
@@ -213,8 +214,8 @@ internal sealed class Supervisor
 
     private static void ClosePipe(Service svc)
     {
-        if (svc.LogPipeRead >= 0) Native.Close(svc.LogPipeRead);
-        if (svc.LogPipeWrite >= 0) Native.Close(svc.LogPipeWrite);
+        if (svc.LogPipeRead >= 0) Libc.Close(svc.LogPipeRead);
+        if (svc.LogPipeWrite >= 0) Libc.Close(svc.LogPipeWrite);
         svc.LogPipeRead = svc.LogPipeWrite = -1;
     }
 
@@ -225,9 +226,9 @@ internal sealed class Supervisor
     {
         Subservice? sub = _table.ByPidFd(pidfd);
         if (sub == null || sub.PidFd != pidfd) return;
-        if (!TryReap(Native.P_PIDFD, pidfd, out var t)) return; // not exited yet (a stale event)
+        if (!TryReap(Libc.P_PIDFD, pidfd, out var t)) return; // not exited yet (a stale event)
         _table.MapPidFd(pidfd, null);
-        Native.Close(pidfd); // also leaves the epoll set
+        Libc.Close(pidfd); // also leaves the epoll set
         sub.PidFd = -1;
         Ended(sub, t);
     }
@@ -238,7 +239,7 @@ internal sealed class Supervisor
         byte* info = stackalloc byte[128];
         new Span<byte>(info, 128).Clear();
         t = default;
-        if (Native.WaitId(idType, id, info, Native.WEXITED | Native.WNOHANG) != 0) return false;
+        if (Libc.WaitId(idType, id, info, Libc.WEXITED | Libc.WNOHANG) != 0) return false;
         if (*(int*)(info + 16) == 0) return false; // si_pid 0: nothing has exited
         t = new Termination(*(int*)(info + 8) != Native.CLD_EXITED, *(int*)(info + 24));
         return true;
@@ -310,8 +311,8 @@ internal sealed class Supervisor
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;
                 _log.Warning().Add("stop timeout: sending signal SIGKILL to service ").Add(sub.Owner.Name)
                     .Add(sub.IsLog ? " (log)" : " (main)").Line();
-                Native.Kill(-sub.Pid, SignalNames.SIGKILL);
-                Native.Kill(sub.Pid, SignalNames.SIGKILL);
+                Libc.Kill(-sub.Pid, SignalNames.SIGKILL);
+                Libc.Kill(sub.Pid, SignalNames.SIGKILL);
                 return;
         }
     }
@@ -394,7 +395,7 @@ internal sealed class Supervisor
     {
         _log.Info().Add("deactivating service ").Add(svc.Name).Line();
         ClosePipe(svc);
-        if (svc.DirectoryFd >= 0) Native.Close(svc.DirectoryFd);
+        if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
         svc.DirectoryFd = -1;
         _table.Remove(svc);
         if (svc.Has(ServiceFlags.Cycle) && !Terminating) RescanWanted = true;
@@ -484,7 +485,7 @@ internal sealed class Supervisor
                 .Add(" to resetting service ").Add(sub.Owner.Name).Add(sub.IsLog ? " (log)" : " (main)").Line();
             if (!passes) return;
         }
-        if (Native.Kill(group ? -sub.Pid : sub.Pid, signal) != 0)
+        if (Libc.Kill(group ? -sub.Pid : sub.Pid, signal) != 0)
             _log.Warning().Add("failure kill() on ").Signal(signal).Add(" to service ").Add(sub.Owner.Name)
                 .Add(sub.IsLog ? " (log): " : " (main): ").Errno(Native.Errno).Line();
     }

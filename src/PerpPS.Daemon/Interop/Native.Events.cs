@@ -43,9 +43,6 @@ internal static unsafe partial class Native
     [LibraryImport(LibC, EntryPoint = "timerfd_settime", SetLastError = true)]
     public static partial int TimerfdSetTime(int fd, int flags, ITimerSpec* value, ITimerSpec* old);
 
-    [LibraryImport(LibC, EntryPoint = "eventfd", SetLastError = true)]
-    public static partial int EventFd(uint initial, int flags);
-
     [LibraryImport(LibC, EntryPoint = "clock_gettime")]
     public static partial int ClockGetTime(int clock, TimeSpec* value);
 

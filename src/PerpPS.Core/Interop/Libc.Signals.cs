@@ -1,0 +1,17 @@
+using System.Runtime.InteropServices;
+
+namespace PerpPS.Core.Interop;
+
+/// <summary>Signal sets and dispositions, as the spawners and exec paths reset them.</summary>
+public static unsafe partial class Libc
+{
+    /// <summary>sigset_t is 1024 bits in glibc.</summary>
+    public const int SigSetSize = 128;
+
+    [LibraryImport(LibC, EntryPoint = "sigemptyset")]
+    public static partial int SigEmptySet(void* set);
+
+    /// <summary>signal(2): used only to put back default dispositions (handler 0 = SIG_DFL).</summary>
+    [LibraryImport(LibC, EntryPoint = "signal", SetLastError = true)]
+    public static partial nint Signal(int signal, nint handler);
+}
