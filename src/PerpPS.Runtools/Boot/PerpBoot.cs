@@ -35,7 +35,7 @@ internal static unsafe class PerpBoot
         var env = Environ.Current();
         env.Set("PERP_BASE", baseDir);
         int[] pipe = LoggedPair.MakePipe(tool);
-        Sys.Umask(0);
+        Libc.Umask(0);
 
         var logger = new ChildSlot("./rc.log", () => Spawn("./rc.log", env, stdinFrom: pipe[0], stdoutTo: -1));
         if (execInPlace)
@@ -50,7 +50,7 @@ internal static unsafe class PerpBoot
     private static void ChangeDirectory(Tool tool, string dir)
     {
         byte* d = NativeStrings.One(dir);
-        if (Sys.Chdir(d) != 0) throw tool.Fatal($"failure chdir() to {dir}", Marshal.GetLastPInvokeError());
+        if (Libc.Chdir(d) != 0) throw tool.Fatal($"failure chdir() to {dir}", Marshal.GetLastPInvokeError());
     }
 
     /// <summary>A boot child: 0/1/2 on /dev/null, then the pipe end in place, every other fd closed.</summary>
@@ -73,10 +73,10 @@ internal static unsafe class PerpBoot
         fixed (byte* devNull = "/dev/null\0"u8)
         {
             int nul = Libc.Open(devNull, Libc.O_RDWR, 0);
-            if (nul >= 0 && nul != 0) Sys.Dup2(nul, 0);
+            if (nul >= 0 && nul != 0) Libc.Dup2(nul, 0);
         }
-        Sys.Dup2(pipe[1], 1);
-        Sys.Dup2(1, 2);
+        Libc.Dup2(pipe[1], 1);
+        Libc.Dup2(1, 2);
         throw Exec.Run(tool, "./rc.perp", new[] { "./rc.perp" }, env);
     }
 }

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Runtools.Interop;
 
 namespace PerpPS.Runtools.Common;
@@ -22,7 +23,7 @@ internal static unsafe class Accounts
     public static uint? FindGroup(string name)
     {
         byte* n = NativeStrings.One(name);
-        byte* gr = Sys.Getgrnam(n);
+        byte* gr = Libc.GetGrNam(n);
         // struct group: gr_name, gr_passwd, then gr_gid at 16.
         if (gr != null) return *(uint*)(gr + 16);
         return uint.TryParse(name, out uint gid) ? gid : null;

@@ -48,7 +48,7 @@ internal sealed unsafe class ChildSlot
             if (pid > 0)
             {
                 Pid = pid;
-                PidFd = Sys.PidfdOpen(pid, 0);
+                PidFd = Libc.PidfdOpen(pid, 0);
                 return;
             }
             tool.Warn($"failure starting {_label}: {Errno.Describe(-pid)}");
@@ -74,8 +74,8 @@ internal sealed unsafe class ChildSlot
         byte* info = stackalloc byte[128];
         new Span<byte>(info, 128).Clear();
         int rc = PidFd >= 0
-            ? Sys.Waitid(Sys.P_PIDFD, PidFd, info, Sys.WEXITED | Sys.WNOHANG)
-            : Sys.Waitid(1 /* P_PID */, Pid, info, Sys.WEXITED | Sys.WNOHANG);
+            ? Libc.WaitId(Libc.P_PIDFD, PidFd, info, Libc.WEXITED | Libc.WNOHANG)
+            : Libc.WaitId(1 /* P_PID */, Pid, info, Libc.WEXITED | Libc.WNOHANG);
         if (rc != 0)
         {
             if (Marshal.GetLastPInvokeError() != Errno.ECHILD) return false;

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
 using PerpPS.Runtools.Interop;
@@ -91,9 +92,9 @@ internal sealed unsafe class Exec
     /// </summary>
     public static void PrepareSignals()
     {
-        Sys.Signal(SignalNames.SIGPIPE, 0);
-        byte* set = stackalloc byte[Sys.SigsetSize];
-        Sys.Sigemptyset(set);
+        Libc.Signal(SignalNames.SIGPIPE, 0);
+        byte* set = stackalloc byte[Libc.SigSetSize];
+        Libc.SigEmptySet(set);
         Sys.Sigprocmask(Sys.SIG_SETMASK, set, null);
     }
 }

@@ -42,7 +42,7 @@ internal static unsafe class FdSet
             if (a.Op == '=')
             {
                 if (a.Target == "!") Libc.Close(a.Fd);
-                else if (Sys.Dup2(a.Target[0] - '0', a.Fd) < 0)
+                else if (Libc.Dup2(a.Target[0] - '0', a.Fd) < 0)
                     throw tool.Fatal($"failure dup2() {a.Target} to {a.Fd}", Marshal.GetLastPInvokeError());
                 continue;
             }
@@ -58,7 +58,7 @@ internal static unsafe class FdSet
             if (fd < 0) throw tool.Fatal($"failure open() on {path}", Marshal.GetLastPInvokeError());
             if (fd != a.Fd)
             {
-                if (Sys.Dup2(fd, a.Fd) < 0) throw tool.Fatal($"failure dup2() to {a.Fd}", Marshal.GetLastPInvokeError());
+                if (Libc.Dup2(fd, a.Fd) < 0) throw tool.Fatal($"failure dup2() to {a.Fd}", Marshal.GetLastPInvokeError());
                 Libc.Close(fd);
             }
         }

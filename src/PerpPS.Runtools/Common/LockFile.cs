@@ -37,12 +37,12 @@ internal static unsafe class LockFile
     /// <summary>Replaces the file's contents with "PID\n"; 0 or the errno.</summary>
     public static int WritePid(int fd, int pid)
     {
-        if (Sys.Ftruncate(fd, 0) != 0) return Marshal.GetLastPInvokeError();
+        if (Libc.Ftruncate(fd, 0) != 0) return Marshal.GetLastPInvokeError();
         byte[] text = Encoding.ASCII.GetBytes(pid + "\n");
         fixed (byte* t = text)
         {
-            if (Sys.Lseek(fd, 0, 0) < 0) return Marshal.GetLastPInvokeError();
-            if (Sys.Write(fd, t, text.Length) != text.Length) return Marshal.GetLastPInvokeError();
+            if (Libc.Lseek(fd, 0, 0) < 0) return Marshal.GetLastPInvokeError();
+            if (Libc.Write(fd, t, text.Length) != text.Length) return Marshal.GetLastPInvokeError();
         }
         return 0;
     }

@@ -86,7 +86,7 @@ internal sealed unsafe class LoggedPair
     public static int[] MakePipe(Tool tool)
     {
         int* fds = stackalloc int[2];
-        if (Sys.Pipe2(fds, Libc.O_CLOEXEC) != 0)
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0)
             throw tool.Fatal("failure pipe()", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
         return new[] { fds[0], fds[1] };
     }

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Runtools.Interop;
 
@@ -82,8 +83,8 @@ internal sealed class ResourceLimits
         failed = "";
         foreach (var (resource, wanted) in _plan)
         {
-            Sys.RLimit lim;
-            if (Sys.Getrlimit(resource, &lim) != 0)
+            Libc.RLimit lim;
+            if (Libc.GetRLimit(resource, &lim) != 0)
             {
                 failed = ResourceNames[resource];
                 return Marshal.GetLastPInvokeError();
@@ -99,7 +100,7 @@ internal sealed class ResourceLimits
                 value = lim.Maximum;
             }
             lim.Current = value;
-            if (Sys.Setrlimit(resource, &lim) != 0)
+            if (Libc.SetRLimit(resource, &lim) != 0)
             {
                 failed = ResourceNames[resource];
                 return Marshal.GetLastPInvokeError();

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Runtools.Interop;
 
@@ -15,7 +16,7 @@ internal sealed unsafe class SignalFlags : IDisposable
 
     public SignalFlags(params int[] signals)
     {
-        Fd = Sys.Eventfd(0, 0x80000 | 0x800); // EFD_CLOEXEC | EFD_NONBLOCK
+        Fd = Libc.EventFd(0, 0x80000 | 0x800); // EFD_CLOEXEC | EFD_NONBLOCK
         if (Fd < 0) throw new PerpPS.Core.Posix.PosixException(Marshal.GetLastPInvokeError(), "failure eventfd()");
         foreach (int s in signals)
         {
@@ -25,7 +26,7 @@ internal sealed unsafe class SignalFlags : IDisposable
                 ctx.Cancel = true;
                 Interlocked.Increment(ref _counts[signal]);
                 long one = 1;
-                Sys.Write(Fd, (byte*)&one, 8);
+                Libc.Write(Fd, (byte*)&one, 8);
             }));
         }
     }
@@ -43,12 +44,12 @@ internal sealed unsafe class SignalFlags : IDisposable
     public void Drain()
     {
         long value;
-        Sys.Read(Fd, (byte*)&value, 8);
+        Libc.Read(Fd, (byte*)&value, 8);
     }
 
     public void Dispose()
     {
         foreach (var r in _registrations) r.Dispose();
-        PerpPS.Core.Interop.Libc.Close(Fd);
+        Libc.Close(Fd);
     }
 }

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
 using PerpPS.Runtools.Interop;
@@ -32,37 +33,37 @@ internal static unsafe class Spawner
     {
         byte** nativeArgv = NativeStrings.Array(argv);
         byte** nativeEnv = NativeStrings.Array(env.ToEntries());
-        byte* actions = (byte*)NativeMemory.AllocZeroed(Sys.ObjectBufferSize);
-        byte* attr = (byte*)NativeMemory.AllocZeroed(Sys.ObjectBufferSize);
+        byte* actions = (byte*)NativeMemory.AllocZeroed(Libc.FileActionsSize);
+        byte* attr = (byte*)NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
         try
         {
-            Sys.FileActionsInit(actions);
+            Libc.FileActionsInit(actions);
             foreach (var (target, file, flags, mode) in plan.Opens)
             {
                 // glibc copies the path into the file actions: ours can go at once.
                 byte* p = NativeStrings.One(file);
-                Sys.FileActionsAddOpen(actions, target, p, flags, mode);
+                Libc.FileActionsAddOpen(actions, target, p, flags, mode);
                 NativeMemory.Free(p);
             }
-            foreach (var (target, source) in plan.Dups) Sys.FileActionsAddDup2(actions, source, target);
-            if (plan.CloseFrom > 0) Sys.FileActionsAddClosefrom(actions, plan.CloseFrom);
+            foreach (var (target, source) in plan.Dups) Libc.FileActionsAddDup2(actions, source, target);
+            if (plan.CloseFrom > 0) Libc.FileActionsAddCloseFrom(actions, plan.CloseFrom);
 
-            Sys.AttrInit(attr);
+            Libc.SpawnAttrInit(attr);
             short flagsSet = 0;
-            if (plan.NewSession) flagsSet |= Sys.POSIX_SPAWN_SETSID;
+            if (plan.NewSession) flagsSet |= Libc.POSIX_SPAWN_SETSID;
             if (plan.CleanSignals)
             {
-                byte* all = stackalloc byte[Sys.SigsetSize];
-                byte* none = stackalloc byte[Sys.SigsetSize];
+                byte* all = stackalloc byte[Libc.SigSetSize];
+                byte* none = stackalloc byte[Libc.SigSetSize];
                 Sys.Sigfillset(all);
                 Sys.Sigdelset(all, SignalNames.SIGKILL);
                 Sys.Sigdelset(all, SignalNames.SIGSTOP);
-                Sys.Sigemptyset(none);
-                Sys.AttrSetSigdefault(attr, all);
-                Sys.AttrSetSigmask(attr, none);
-                flagsSet |= Sys.POSIX_SPAWN_SETSIGDEF | Sys.POSIX_SPAWN_SETSIGMASK;
+                Libc.SigEmptySet(none);
+                Libc.SpawnAttrSetSigDefault(attr, all);
+                Libc.SpawnAttrSetSigMask(attr, none);
+                flagsSet |= Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK;
             }
-            Sys.AttrSetFlags(attr, flagsSet);
+            Libc.SpawnAttrSetFlags(attr, flagsSet);
 
             if (program.Contains('/')) return Try(program, actions, attr, nativeArgv, nativeEnv);
             string path = searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? Exec.DefaultPath;
@@ -81,8 +82,8 @@ internal static unsafe class Spawner
         }
         finally
         {
-            Sys.FileActionsDestroy(actions);
-            Sys.AttrDestroy(attr);
+            Libc.FileActionsDestroy(actions);
+            Libc.SpawnAttrDestroy(attr);
             NativeMemory.Free(actions);
             NativeMemory.Free(attr);
             NativeStrings.FreeArray(nativeArgv);
@@ -94,7 +95,7 @@ internal static unsafe class Spawner
     {
         int pid;
         byte* p = NativeStrings.One(path);
-        int rc = Sys.PosixSpawn(&pid, p, actions, attr, argv, env);
+        int rc = Libc.PosixSpawn(&pid, p, actions, attr, argv, env);
         NativeMemory.Free(p);
         return rc == 0 ? pid : -rc;
     }
@@ -103,7 +104,7 @@ internal static unsafe class Spawner
     public static int WaitFor(int pid)
     {
         int status;
-        while (Sys.Waitpid(pid, &status, 0) < 0)
+        while (Libc.WaitPid(pid, &status, 0) < 0)
         {
             if (Marshal.GetLastPInvokeError() != Errno.EINTR) return -1;
         }

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 
 namespace PerpPS.Runtools.Common;
@@ -47,7 +48,7 @@ internal sealed class Tool
             int done = 0;
             while (done < bytes.Length)
             {
-                nint n = Interop.Sys.Write(2, b + done, bytes.Length - done);
+                nint n = Libc.Write(2, b + done, bytes.Length - done);
                 if (n <= 0) return;
                 done += (int)n;
             }

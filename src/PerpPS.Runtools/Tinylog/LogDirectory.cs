@@ -66,7 +66,7 @@ internal sealed unsafe class LogDirectory
     /// <summary>EOF: mark current as cleanly closed (0744) and close it (no fsync, as perp).</summary>
     public void CloseClean()
     {
-        Retry("fchmod() on current", () => Sys.Fchmod(Fd, ModeClean) == 0 ? 0 : Marshal.GetLastPInvokeError());
+        Retry("fchmod() on current", () => Libc.Fchmod(Fd, ModeClean) == 0 ? 0 : Marshal.GetLastPInvokeError());
         Libc.Close(Fd);
         Fd = -1;
     }
@@ -80,9 +80,9 @@ internal sealed unsafe class LogDirectory
                 fd = Libc.Open(p, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NONBLOCK | Libc.O_CLOEXEC, (int)ModeNew);
             return fd >= 0 ? 0 : Marshal.GetLastPInvokeError();
         });
-        Retry("fchmod() on current", () => Sys.Fchmod(fd, ModeActive) == 0 ? 0 : Marshal.GetLastPInvokeError());
+        Retry("fchmod() on current", () => Libc.Fchmod(fd, ModeActive) == 0 ? 0 : Marshal.GetLastPInvokeError());
         Fd = fd;
-        long end = Sys.Lseek(fd, 0, Sys.SEEK_END);
+        long end = Libc.Lseek(fd, 0, Sys.SEEK_END);
         Size = end < 0 ? 0 : end;
     }
 
@@ -132,7 +132,7 @@ internal sealed unsafe class LogDirectory
         Retry($"chmod() on {zipped}", () =>
         {
             fixed (byte* p = NativePath.ToBytes(zipped))
-                return Sys.Chmod(p, ModeActive) == 0 ? 0 : Marshal.GetLastPInvokeError();
+                return Libc.Chmod(p, ModeActive) == 0 ? 0 : Marshal.GetLastPInvokeError();
         });
         Retry($"unlink() on {archive}", () => Unlink(archive));
     }
@@ -162,7 +162,7 @@ internal sealed unsafe class LogDirectory
     private static int Unlink(string name)
     {
         int e;
-        fixed (byte* p = NativePath.ToBytes(name)) e = Sys.Unlink(p) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        fixed (byte* p = NativePath.ToBytes(name)) e = Libc.Unlink(p) == 0 ? 0 : Marshal.GetLastPInvokeError();
         return e == Errno.ENOENT ? 0 : e;
     }
 

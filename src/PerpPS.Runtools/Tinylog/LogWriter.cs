@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
@@ -150,7 +151,7 @@ internal sealed unsafe class LogWriter
         while (done < _outLength)
         {
             nint n;
-            fixed (byte* p = &_out[done]) n = Sys.Write(_dir.Fd, p, _outLength - done);
+            fixed (byte* p = &_out[done]) n = Libc.Write(_dir.Fd, p, _outLength - done);
             if (n > 0)
             {
                 done += (int)n;

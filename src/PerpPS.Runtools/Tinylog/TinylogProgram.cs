@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
 using PerpPS.Runtools.Common;
@@ -47,8 +48,8 @@ internal static unsafe class TinylogProgram
 
         tool.Info($"starting for logging in {dir} ...");
         byte* d = NativeStrings.One(dir);
-        Sys.Mkdir(d, 0b111_000_000);
-        if (Sys.Chdir(d) != 0) throw tool.Fatal($"failure chdir() to {dir}", Marshal.GetLastPInvokeError());
+        Libc.Mkdir(d, 0b111_000_000);
+        if (Libc.Chdir(d) != 0) throw tool.Fatal($"failure chdir() to {dir}", Marshal.GetLastPInvokeError());
 
         int lockFd = LockFile.Open("tinylog.pid", closeOnExec: true);
         if (lockFd < 0) throw tool.Fatal("failure on lock file tinylog.pid", -lockFd);
@@ -90,7 +91,7 @@ internal static unsafe class TinylogProgram
                 }
                 if (fds[1].Revents != 0) signals.Drain();
                 if (fds[0].Revents == 0) continue;
-                nint n = Sys.Read(0, b, buffer.Length);
+                nint n = Libc.Read(0, b, buffer.Length);
                 if (n == 0) return 0;
                 if (n < 0)
                 {

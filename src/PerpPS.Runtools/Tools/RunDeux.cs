@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Runtools.Common;
 using PerpPS.Runtools.Interop;
 
@@ -45,7 +46,7 @@ internal static class RunDeux
         if (execInPlace)
         {
             loggerSlot.Start(tool, ChildSlot.OnlyOnce());
-            Sys.Dup2(pipe[1], 1);
+            Libc.Dup2(pipe[1], 1);
             throw Exec.Run(tool, program[0], program, env);
         }
         var programSlot = new ChildSlot(program[0], () =>

@@ -120,7 +120,7 @@ internal static unsafe class RunTool
             if (s.LockWritesPid && (errno = LockFile.WritePid(fd, Environment.ProcessId)) != 0)
                 throw tool.Fatal($"unable to write pid to lockfile {s.Lock}", errno);
         }
-        if (s.Umask != null) Sys.Umask(umask);
+        if (s.Umask != null) Libc.Umask(umask);
         FdSet.Apply(tool, fdActions);
         if (!limits.IsEmpty)
         {
@@ -172,9 +172,9 @@ internal static unsafe class RunTool
         if (root)
         {
             if (Sys.Chroot(d) != 0) throw tool.Fatal($"failure chroot() to {dir}", Marshal.GetLastPInvokeError());
-            fixed (byte* slash = "/\0"u8) Sys.Chdir(slash);
+            fixed (byte* slash = "/\0"u8) Libc.Chdir(slash);
         }
-        else if (Sys.Chdir(d) != 0)
+        else if (Libc.Chdir(d) != 0)
         {
             throw tool.Fatal($"failure chdir() to {dir}", Marshal.GetLastPInvokeError());
         }
