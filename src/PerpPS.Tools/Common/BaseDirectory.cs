@@ -1,7 +1,7 @@
+using PerpPS.Core.Interop;
 using System.Text;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
-using PerpPS.Tools.Interop;
 using PerpPS.Tools.Io;
 
 namespace PerpPS.Tools.Common;
@@ -45,6 +45,6 @@ internal sealed class BaseDirectory
     {
         byte[] path = NativePath.ToBytes(Given);
         fixed (byte* p = path)
-            return ToolsLibc.Chdir(p) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            return Libc.Chdir(p) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
     }
 }

@@ -3,20 +3,13 @@ using System.Runtime.InteropServices;
 namespace PerpPS.Tools.Interop;
 
 /// <summary>
-/// The few libc calls the client tools make beyond PerpPS.Core's: chdir and chmod on raw
-/// byte paths (names on Linux are bytes, and perp's tools print errno, so .NET's string
-/// APIs will not do), isatty for perpls's colour rule, and opendir/readdir to list a base
+/// The few libc calls only the client tools make (chdir and chmod on byte paths are
+/// PerpPS.Core's): isatty for perpls's colour rule, and opendir/readdir to list a base
 /// with its names exactly as the kernel gives them.
 /// </summary>
 internal static unsafe partial class ToolsLibc
 {
     private const string LibC = "libc";
-
-    [LibraryImport(LibC, EntryPoint = "chdir", SetLastError = true)]
-    public static partial int Chdir(byte* path);
-
-    [LibraryImport(LibC, EntryPoint = "chmod", SetLastError = true)]
-    public static partial int Chmod(byte* path, uint mode);
 
     [LibraryImport(LibC, EntryPoint = "isatty")]
     public static partial int IsATty(int fd);
