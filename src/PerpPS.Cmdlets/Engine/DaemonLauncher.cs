@@ -1,5 +1,5 @@
 using System.Collections;
-using PerpPS.Cmdlets.Interop;
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 
 namespace PerpPS.Cmdlets.Engine;
@@ -12,8 +12,6 @@ namespace PerpPS.Cmdlets.Engine;
 /// </summary>
 internal static unsafe class DaemonLauncher
 {
-    private const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400;
-
     /// <summary>Spawns <paramref name="program"/> with <paramref name="args"/>; returns its pid.</summary>
     public static int Start(string program, IReadOnlyList<string> args, string logPath)
     {
@@ -55,38 +53,38 @@ internal static unsafe class DaemonLauncher
 
     private static int SpawnWith(byte** argv, byte** envp, string logPath)
     {
-        byte* attr = stackalloc byte[Spawn.OpaqueSize];
-        byte* actions = stackalloc byte[Spawn.OpaqueSize];
-        byte* empty = stackalloc byte[Spawn.SigsetSize];
-        byte* all = stackalloc byte[Spawn.SigsetSize];
-        new Span<byte>(attr, Spawn.OpaqueSize).Clear();
-        new Span<byte>(actions, Spawn.OpaqueSize).Clear();
-        new Span<byte>(empty, Spawn.SigsetSize).Clear();
-        new Span<byte>(all, Spawn.SigsetSize).Clear();
+        byte* attr = stackalloc byte[Libc.SpawnAttrSize];
+        byte* actions = stackalloc byte[Libc.FileActionsSize];
+        byte* empty = stackalloc byte[Libc.SigSetSize];
+        byte* all = stackalloc byte[Libc.SigSetSize];
+        new Span<byte>(attr, Libc.SpawnAttrSize).Clear();
+        new Span<byte>(actions, Libc.FileActionsSize).Clear();
+        new Span<byte>(empty, Libc.SigSetSize).Clear();
+        new Span<byte>(all, Libc.SigSetSize).Clear();
         // Signals 1..31 back to their defaults (SIGKILL/SIGSTOP cannot be changed; glibc skips them).
         for (int sig = 1; sig <= 31; sig++)
             if (sig is not (9 or 19)) all[(sig - 1) / 8] |= (byte)(1 << ((sig - 1) % 8));
         byte[] devNull = NativePath.ToBytes("/dev/null");
         byte[] log = NativePath.ToBytes(logPath);
-        Spawn.AttrInit(attr);
-        Spawn.ActionsInit(actions);
+        Libc.SpawnAttrInit(attr);
+        Libc.FileActionsInit(actions);
         try
         {
-            Spawn.AttrSetFlags(attr, Spawn.POSIX_SPAWN_SETSID | Spawn.POSIX_SPAWN_SETSIGMASK | Spawn.POSIX_SPAWN_SETSIGDEF);
-            Spawn.AttrSetSigmask(attr, empty);
-            Spawn.AttrSetSigdefault(attr, all);
-            fixed (byte* n = devNull) Spawn.ActionsAddOpen(actions, 0, n, O_RDONLY, 0);
-            fixed (byte* l = log) Spawn.ActionsAddOpen(actions, 1, l, O_WRONLY | O_CREAT | O_APPEND, 0x1A4);
-            Spawn.ActionsAddDup2(actions, 1, 2);
+            Libc.SpawnAttrSetFlags(attr, Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
+            Libc.SpawnAttrSetSigMask(attr, empty);
+            Libc.SpawnAttrSetSigDefault(attr, all);
+            fixed (byte* n = devNull) Libc.FileActionsAddOpen(actions, 0, n, Libc.O_RDONLY, 0);
+            fixed (byte* l = log) Libc.FileActionsAddOpen(actions, 1, l, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0x1A4);
+            Libc.FileActionsAddDup2(actions, 1, 2);
             int pid;
-            int rc = Spawn.PosixSpawn(&pid, argv[0], actions, attr, argv, envp);
+            int rc = Libc.PosixSpawn(&pid, argv[0], actions, attr, argv, envp);
             if (rc != 0) throw new PosixException(rc, "failure posix_spawn() of perpd");
             return pid;
         }
         finally
         {
-            Spawn.ActionsDestroy(actions);
-            Spawn.AttrDestroy(attr);
+            Libc.FileActionsDestroy(actions);
+            Libc.SpawnAttrDestroy(attr);
         }
     }
 
@@ -101,7 +99,7 @@ internal static unsafe class DaemonLauncher
     public static bool TryReap(int pid)
     {
         int status;
-        int rc = Spawn.WaitPid(pid, &status, Spawn.WNOHANG);
+        int rc = Libc.WaitPid(pid, &status, Libc.WNOHANG);
         return rc != 0;
     }
 }
