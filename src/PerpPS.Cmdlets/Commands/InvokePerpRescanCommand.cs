@@ -24,16 +24,7 @@ public sealed class InvokePerpRescanCommand : PerpDaemonCmdlet
                 ErrorIds.DaemonNotRunning, ErrorCategory.ResourceUnavailable, b));
             return;
         }
-        if (!ShouldProcess($"perpd (pid {pid}) on {b}", "Rescan")) return;
-        try
-        {
-            DaemonControl.Signal(pid, SignalNames.SIGHUP);
-        }
-        catch (PosixException e)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.DaemonSignalFailed, ErrorCategory.PermissionDenied, b));
-            return;
-        }
+        if (!SignalDaemon(b, pid, SignalNames.SIGHUP, "Rescan")) return;
         if (PassThru) WriteObject(Describe(b));
     }
 }

@@ -51,6 +51,25 @@ public abstract class PerpDaemonCmdlet : PerpCmdlet
         return daemon;
     }
 
+    /// <summary>
+    /// One ShouldProcess for <paramref name="action"/> on perpd, then <paramref name="signal"/>
+    /// to it. False when declined or when the signal failed (that ErrorRecord already written).
+    /// </summary>
+    protected bool SignalDaemon(string baseDirectory, int pid, int signal, string action)
+    {
+        if (!ShouldProcess($"perpd (pid {pid}) on {baseDirectory}", action)) return false;
+        try
+        {
+            DaemonControl.Signal(pid, signal);
+            return true;
+        }
+        catch (PosixException e)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.DaemonSignalFailed, ErrorCategory.PermissionDenied, baseDirectory));
+            return false;
+        }
+    }
+
     /// <summary>The log file Start-PerpDaemon uses by default: BASE/.control/perpd.log.</summary>
     internal static string DefaultLogPath(string baseDirectory) => PerpPaths.Join(baseDirectory, PerpPaths.ControlDirectory + "/perpd.log");
 }

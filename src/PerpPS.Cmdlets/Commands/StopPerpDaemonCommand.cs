@@ -36,16 +36,7 @@ public sealed class StopPerpDaemonCommand : PerpDaemonCmdlet
             if (PassThru) WriteObject(Describe(b));
             return;
         }
-        if (!ShouldProcess($"perpd (pid {pid}) on {b}", "Stop")) return;
-        try
-        {
-            DaemonControl.Signal(pid, SignalNames.SIGTERM);
-        }
-        catch (PosixException e)
-        {
-            WriteError(new ErrorRecord(e, ErrorIds.DaemonSignalFailed, ErrorCategory.PermissionDenied, b));
-            return;
-        }
+        if (!SignalDaemon(b, pid, SignalNames.SIGTERM, "Stop")) return;
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(1, $"Stopping perpd on {b}", $"waiting for pid {pid} to exit");
         while (true)
