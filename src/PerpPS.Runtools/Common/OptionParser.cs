@@ -22,6 +22,20 @@ internal sealed class OptionParser
         _spec = spec;
     }
 
+    /// <summary>
+    /// For the tools that use none of their options' values: parses (and so answers -h, -V
+    /// and bad options) and returns the operands, or the usage error "missing arguments"
+    /// when there are fewer than <paramref name="minimum"/>.
+    /// </summary>
+    public static string[] Operands(Tool tool, string[] args, string spec, int minimum)
+    {
+        var opts = new OptionParser(tool, args, spec);
+        while (opts.Next(out _, out _)) { }
+        string[] rest = opts.Rest;
+        if (rest.Length < minimum) throw tool.Usage("missing arguments");
+        return rest;
+    }
+
     /// <summary>Index of the first operand once <see cref="Next"/> returned false.</summary>
     public int Index => _word;
 

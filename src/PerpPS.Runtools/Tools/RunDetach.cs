@@ -14,10 +14,7 @@ internal static class RunDetach
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] program [args ...]");
-        var opts = new OptionParser(tool, args, "");
-        while (opts.Next(out _, out _)) { }
-        string[] rest = opts.Rest;
-        if (rest.Length < 1) throw tool.Usage("missing arguments");
+        string[] rest = OptionParser.Operands(tool, args, "", 1);
         int pid = Spawner.Spawn(rest[0], rest, Environ.Current(), new SpawnPlan { NewSession = true });
         if (pid < 0) throw tool.Fatal($"unable to run {rest[0]}", -pid);
         return 0;

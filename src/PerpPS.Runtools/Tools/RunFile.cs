@@ -11,10 +11,7 @@ internal static class RunFile
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] argvfile [args ...]");
-        var opts = new OptionParser(tool, args, "");
-        while (opts.Next(out _, out _)) { }
-        string[] rest = opts.Rest;
-        if (rest.Length < 1) throw tool.Usage("missing arguments");
+        string[] rest = OptionParser.Operands(tool, args, "", 1);
         List<string> argv;
         try
         {

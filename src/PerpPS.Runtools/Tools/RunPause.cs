@@ -12,10 +12,7 @@ internal static class RunPause
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] [-L label] secs program [args ...]");
-        var opts = new OptionParser(tool, args, "L:");
-        while (opts.Next(out _, out _)) { }
-        string[] rest = opts.Rest;
-        if (rest.Length < 2) throw tool.Usage("missing arguments");
+        string[] rest = OptionParser.Operands(tool, args, "L:", 2);
         if (!uint.TryParse(rest[0], System.Globalization.NumberStyles.None, null, out uint secs))
             throw tool.Usage($"bad numeric argument for secs: {rest[0]}");
 

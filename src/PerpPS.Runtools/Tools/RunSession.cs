@@ -9,10 +9,7 @@ internal static class RunSession
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] program [args ...]");
-        var opts = new OptionParser(tool, args, "");
-        while (opts.Next(out _, out _)) { }
-        string[] rest = opts.Rest;
-        if (rest.Length < 1) throw tool.Usage("missing arguments");
+        string[] rest = OptionParser.Operands(tool, args, "", 1);
         Sys.Setsid();
         throw Exec.Run(tool, rest[0], rest, Environ.Current());
     }

@@ -17,10 +17,7 @@ internal static unsafe class RunTrap
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] id trapper program [args ...]");
-        var opts = new OptionParser(tool, args, "");
-        while (opts.Next(out _, out _)) { }
-        string[] rest = opts.Rest;
-        if (rest.Length < 3) throw tool.Usage("missing arguments");
+        string[] rest = OptionParser.Operands(tool, args, "", 3);
         string id = rest[0], trapper = rest[1];
         string[] program = rest[2..];
         var env = Environ.Current();

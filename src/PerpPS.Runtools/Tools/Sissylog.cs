@@ -30,9 +30,7 @@ internal static unsafe class Sissylog
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] [ident [facility]]");
-        var opts = new OptionParser(tool, args, "");
-        while (opts.Next(out _, out _)) { }
-        string[] rest = opts.Rest;
+        string[] rest = OptionParser.Operands(tool, args, "", 0);
         string ident = rest.Length > 0 ? rest[0] : name;
         int facility = 3 << 3;
         if (rest.Length > 1)
