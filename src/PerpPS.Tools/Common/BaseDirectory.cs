@@ -40,6 +40,19 @@ internal sealed class BaseDirectory
 
     public static BaseDirectory From(string given) => new(Encoding.UTF8.GetBytes(given));
 
+    /// <summary>
+    /// The base, entered: chdir() into <paramref name="given"/>, else the tool's fatal
+    /// "<paramref name="failure"/>BASE: errno" and exit 111. Each tool keeps perp's own
+    /// words ("fail chdir() to ", "failure chdir() to ", "unable to chdir() to ").
+    /// </summary>
+    public static BaseDirectory Enter(ToolContext tool, byte[] given, string failure)
+    {
+        var baseDirectory = From(given);
+        int errno = baseDirectory.ChangeInto();
+        if (errno != 0) throw tool.FatalSys(errno, new Line().S(failure).B(given));
+        return baseDirectory;
+    }
+
     /// <summary>chdir() into the base; 0 or the errno.</summary>
     public unsafe int ChangeInto()
     {

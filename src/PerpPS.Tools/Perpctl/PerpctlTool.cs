@@ -66,10 +66,7 @@ internal static class PerpctlTool
         if (next >= argv.Count) throw tool.FatalUsage("missing argument: no service(s) specified");
         byte[][] services = argv.Raw[next..];
 
-        var baseDirectory = BaseDirectory.From(BaseChoice.ForControl(baseArg));
-        int chdirError = baseDirectory.ChangeInto();
-        if (chdirError != 0)
-            throw tool.FatalSys(chdirError, new Line().S("unable to chdir() to ").B(baseDirectory.Given));
+        var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForControl(baseArg), "unable to chdir() to ");
 
         var run = new Session(tool, quiet);
         if (sticky != 0)

@@ -31,9 +31,7 @@ internal static class PerphupTool
             }
         }
         byte[]? operand = opt.Index < argv.Count ? argv.Raw[opt.Index] : null;
-        var baseDirectory = BaseDirectory.From(BaseChoice.ForHup(operand));
-        int errno = baseDirectory.ChangeInto();
-        if (errno != 0) throw tool.FatalSys(errno, new Line().S("failure chdir() to ").B(baseDirectory.Given));
+        var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForHup(operand), "failure chdir() to ");
 
         if (terminate) DaemonConnection.Signal(tool, baseDirectory, SignalNames.SIGTERM, "SIGTERM");
         else DaemonConnection.Signal(tool, baseDirectory, SignalNames.SIGHUP, "SIGHUP");

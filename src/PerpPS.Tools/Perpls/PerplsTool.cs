@@ -47,10 +47,7 @@ internal static class PerplsTool
             return 0;
         }
 
-        var baseDirectory = BaseDirectory.From(BaseChoice.ForControl(baseArg));
-        int chdirError = baseDirectory.ChangeInto();
-        if (chdirError != 0)
-            throw tool.FatalSys(chdirError, new Line().S("unable to chdir() to ").B(baseDirectory.Given));
+        var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForControl(baseArg), "unable to chdir() to ");
 
         List<byte[]> names;
         bool fromDirectory = opt.Index >= argv.Count;

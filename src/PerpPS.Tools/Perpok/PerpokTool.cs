@@ -40,11 +40,9 @@ internal static class PerpokTool
         if (opt.Index >= argv.Count) throw tool.FatalUsage("missing argument");
         byte[] sv = argv.Raw[opt.Index];
 
-        var baseDirectory = BaseDirectory.From(BaseChoice.ForStatus(baseArg));
-        int errno = baseDirectory.ChangeInto();
-        if (errno != 0) throw tool.FatalSys(errno, new Line().S("failure chdir() to ").B(baseDirectory.Given));
+        var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForStatus(baseArg), "failure chdir() to ");
 
-        errno = ServiceDirectory.Stat(sv, out var st);
+        int errno = ServiceDirectory.Stat(sv, out var st);
         if (errno != 0) throw tool.FatalSys(errno, new Line().S("failure stat() on service directory ").B(sv));
         if (!st.IsDirectory) throw tool.FatalUsage(new Line().S("argument not a directory: ").B(sv));
 

@@ -32,10 +32,7 @@ internal static class PerpstatTool
         }
         if (opt.Index >= argv.Count) throw tool.FatalUsage("missing argument");
 
-        var baseDirectory = BaseDirectory.From(BaseChoice.ForStatus(baseArg));
-        int chdirError = baseDirectory.ChangeInto();
-        if (chdirError != 0)
-            throw tool.FatalSys(chdirError, new Line().S("fail chdir() to ").B(baseDirectory.Given));
+        var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForStatus(baseArg), "fail chdir() to ");
 
         using ControlClient client = DaemonConnection.Open(tool, baseDirectory);
         Tai64N now = Tai64N.Now();
