@@ -11,24 +11,8 @@ public sealed class SupervisorToolsTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static List<int> ChildrenOf(int pid)
-    {
-        var list = new List<int>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int p)) continue;
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (f[1] == pid.ToString()) list.Add(p);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return list;
-    }
+    /// <summary>Zombies count: a child the tool has not reaped yet is still its child.</summary>
+    private static List<int> ChildrenOf(int pid) => ProcTable.ChildrenOf(pid, includeZombies: true);
 
     [Fact]
     public void Rundeux_pipes_program_into_logger_restarts_it_and_stops_on_term()

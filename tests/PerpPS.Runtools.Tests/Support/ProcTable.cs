@@ -3,8 +3,8 @@ namespace PerpPS.Runtools.Tests.Support;
 /// <summary>Looking at processes through /proc.</summary>
 public static class ProcTable
 {
-    /// <summary>Direct children of <paramref name="pid"/>.</summary>
-    public static List<int> ChildrenOf(int pid)
+    /// <summary>Direct children of <paramref name="pid"/>; zombies only when asked for.</summary>
+    public static List<int> ChildrenOf(int pid, bool includeZombies = false)
     {
         var list = new List<int>();
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
@@ -14,7 +14,7 @@ public static class ProcTable
             {
                 string stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (f[1] == pid.ToString() && f[0] != "Z") list.Add(p);
+                if (f[1] == pid.ToString() && (includeZombies || f[0] != "Z")) list.Add(p);
             }
             catch (IOException)
             {
