@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Diagnostics;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
@@ -103,10 +104,10 @@ public sealed class Lab : IDisposable
             var services = new ProcTableChildren(_daemon.Id).Pids;
             if (!_daemon.HasExited)
             {
-                Native.Kill(_daemon.Id, 15);
-                if (!_daemon.WaitForExit(20000)) Native.Kill(_daemon.Id, 9);
+                Libc.Kill(_daemon.Id, 15);
+                if (!_daemon.WaitForExit(20000)) Libc.Kill(_daemon.Id, 9);
             }
-            foreach (int p in services) if (IsAlive(p)) Native.Kill(p, 9);
+            foreach (int p in services) if (IsAlive(p)) Libc.Kill(p, 9);
             _daemon.Dispose();
         }
         try

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -35,7 +36,7 @@ public static class RestartLatency
             log.ReadNew();
             pid = log.Pids[name];
             long t0 = Stopwatch.GetTimestamp();
-            if (Native.Kill(pid, 9) != 0)
+            if (Libc.Kill(pid, 9) != 0)
             {
                 failures++;
                 continue;

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using System.Diagnostics;
 using System.Text;
 using PerpPS.Core.Posix;
@@ -63,10 +64,10 @@ public sealed unsafe class StartsLog : IDisposable
     /// <summary>Blocks until the file changes or <paramref name="timeoutMs"/> passes.</summary>
     public void WaitForChange(int timeoutMs)
     {
-        var pfd = new Native.PollFd { Fd = _inotify, Events = Native.POLLIN };
-        Native.Poll(&pfd, 1, timeoutMs);
+        var pfd = new Libc.PollFd { Fd = _inotify, Events = Libc.POLLIN };
+        Libc.Poll(&pfd, 1, timeoutMs);
         byte* drain = stackalloc byte[4096];
-        while (Native.Read(_inotify, drain, 4096) > 0) { }
+        while (Libc.Read(_inotify, drain, 4096) > 0) { }
     }
 
     /// <summary>Waits until <paramref name="done"/> holds after some read, or the deadline.</summary>
@@ -83,5 +84,5 @@ public sealed unsafe class StartsLog : IDisposable
         }
     }
 
-    public void Dispose() => Native.Close(_inotify);
+    public void Dispose() => Libc.Close(_inotify);
 }
