@@ -98,8 +98,8 @@ internal sealed unsafe class ChildSlot
             if (TryReap()) return;
             if (PidFd >= 0)
             {
-                var fd = new Sys.PollFd { Fd = PidFd, Events = Sys.POLLIN };
-                Sys.Poll(&fd, 1, 1000);
+                var fd = new Libc.PollFd { Fd = PidFd, Events = Libc.POLLIN };
+                Libc.Poll(&fd, 1, 1000);
             }
             else
             {

@@ -45,15 +45,15 @@ internal sealed unsafe class LoggedPair
         Func<bool> stopping = () => signals.Peek(SignalNames.SIGTERM) || signals.Peek(SignalNames.SIGINT);
         _logger.Start(_tool, stopping);
         _program.Start(_tool, stopping);
-        Sys.PollFd* fds = stackalloc Sys.PollFd[3];
+        Libc.PollFd* fds = stackalloc Libc.PollFd[3];
         while (true)
         {
-            fds[0] = new Sys.PollFd { Fd = signals.Fd, Events = Sys.POLLIN };
-            fds[1] = new Sys.PollFd { Fd = _logger.PidFd, Events = Sys.POLLIN };
-            fds[2] = new Sys.PollFd { Fd = _program.PidFd, Events = Sys.POLLIN };
+            fds[0] = new Libc.PollFd { Fd = signals.Fd, Events = Libc.POLLIN };
+            fds[1] = new Libc.PollFd { Fd = _logger.PidFd, Events = Libc.POLLIN };
+            fds[2] = new Libc.PollFd { Fd = _program.PidFd, Events = Libc.POLLIN };
             // Every event has a descriptor, so an idle supervisor sleeps in poll() for good;
             // only a child without a pidfd (pidfd_open refused) needs a periodic look.
-            Sys.Poll(fds, 3, _logger.PidFd < 0 || _program.PidFd < 0 ? 1000 : -1);
+            Libc.Poll(fds, 3, _logger.PidFd < 0 || _program.PidFd < 0 ? 1000 : -1);
             signals.Drain();
 
             int stopSignal = 0;

@@ -14,15 +14,6 @@ internal static unsafe partial class Sys
     public const int O_TRUNC = 0x200, O_EXCL = 0x80;
     public const int SEEK_END = 2;
     public const int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-    public const short POLLIN = 1;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
 
     [LibraryImport(LibC, EntryPoint = "execve", SetLastError = true)]
     public static partial int Execve(byte* path, byte** argv, byte** envp);
@@ -59,9 +50,6 @@ internal static unsafe partial class Sys
 
     [LibraryImport(LibC, EntryPoint = "rename", SetLastError = true)]
     public static partial int Rename(byte* from, byte* to);
-
-    [LibraryImport(LibC, EntryPoint = "poll", SetLastError = true)]
-    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
     [LibraryImport(LibC, EntryPoint = "sigprocmask", SetLastError = true)]
     public static partial int Sigprocmask(int how, byte* set, byte* old);

@@ -74,15 +74,15 @@ internal static unsafe class TinylogProgram
     private static int Pump(Tool tool, LogWriter writer, SignalFlags signals)
     {
         byte[] buffer = new byte[ReadSize];
-        Sys.PollFd* fds = stackalloc Sys.PollFd[2];
+        Libc.PollFd* fds = stackalloc Libc.PollFd[2];
         fixed (byte* b = buffer)
         {
             while (true)
             {
                 if (signals.Peek(SignalNames.SIGTERM)) return 0;
-                fds[0] = new Sys.PollFd { Fd = 0, Events = Sys.POLLIN };
-                fds[1] = new Sys.PollFd { Fd = signals.Fd, Events = Sys.POLLIN };
-                if (Sys.Poll(fds, 2, -1) < 0)
+                fds[0] = new Libc.PollFd { Fd = 0, Events = Libc.POLLIN };
+                fds[1] = new Libc.PollFd { Fd = signals.Fd, Events = Libc.POLLIN };
+                if (Libc.Poll(fds, 2, -1) < 0)
                 {
                     int pe = Marshal.GetLastPInvokeError();
                     if (pe == Errno.EINTR) continue;

@@ -1,3 +1,4 @@
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Runtools.Common;
 using PerpPS.Runtools.Interop;
@@ -27,12 +28,12 @@ internal static unsafe class RunTrap
         var child = new ChildSlot(program[0], () => Spawner.Spawn(program[0], program, env, new SpawnPlan()));
         Func<bool> stopping = () => terminating || signals.Peek(SignalNames.SIGTERM);
         child.Start(tool, stopping);
-        Sys.PollFd* fds = stackalloc Sys.PollFd[2];
+        Libc.PollFd* fds = stackalloc Libc.PollFd[2];
         while (true)
         {
-            fds[0] = new Sys.PollFd { Fd = signals.Fd, Events = Sys.POLLIN };
-            fds[1] = new Sys.PollFd { Fd = child.PidFd, Events = Sys.POLLIN };
-            Sys.Poll(fds, 2, child.PidFd < 0 ? 1000 : -1);
+            fds[0] = new Libc.PollFd { Fd = signals.Fd, Events = Libc.POLLIN };
+            fds[1] = new Libc.PollFd { Fd = child.PidFd, Events = Libc.POLLIN };
+            Libc.Poll(fds, 2, child.PidFd < 0 ? 1000 : -1);
             signals.Drain();
             foreach (int s in LoggedPair.CaughtSignals)
             {
