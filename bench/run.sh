@@ -4,7 +4,7 @@
 # Get-PerpService in a warm runspace, mass start, logger throughput; in full mode also the
 # long protocol fuzz and restart soak. Writes bench/RESULTS.md (or --out FILE).
 #
-#   bench/run.sh --quick          ~20 minutes: 20/200/1000 services (perpd also 9000/10000), 1-minute soak/fuzz
+#   bench/run.sh --quick          ~25 minutes: 20/200/1000 services (perpd also 9000/10000), 1-minute soak/fuzz
 #   bench/run.sh                  full: 20/200/1000/9000/10000 everywhere a peer can, 10-minute soak/fuzz
 # Options: --bin DIR (PerpPS programs; default out/bin, built by ./build.sh if missing),
 #          --sizes "20 200", --peers "runit s6 daemontools", --out FILE, --no-install,
