@@ -7,11 +7,6 @@ public class GetPerpServiceTests(SessionFixture fixture) : IClassFixture<Session
 {
     private readonly PowerShellSession _ps = fixture.Session;
 
-    private PerpService Get(string b, string name) => _ps.Invoke("Get-PerpService -Base $args[0] -Name $args[1]", b, name).ThrowOnError().Single<PerpService>();
-
-    private void WaitStatus(string b, string name, PerpServiceStatus status) =>
-        Wait.Until(() => Get(b, name).Status == status, $"{name} to be {status}", PerpBase.Patience);
-
     [Fact]
     public void Lists_every_service_directory_sorted_with_perps_status()
     {
@@ -24,8 +19,8 @@ public class GetPerpServiceTests(SessionFixture fixture) : IClassFixture<Session
             Directory.CreateDirectory(Path.Combine(p.Path, ".hidden"));
             File.WriteAllText(Path.Combine(p.Path, "afile"), "");
         });
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
-        WaitStatus(pb.Path, "oneshot", PerpServiceStatus.Down);
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
+        _ps.WaitServiceStatus(pb.Path, "oneshot", PerpServiceStatus.Down);
         var all = _ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().All<PerpService>();
         Assert.Equal(["idle", "oneshot", "standby", "web"], all.Select(s => s.Name).ToArray());
 
@@ -133,10 +128,10 @@ public class GetPerpServiceTests(SessionFixture fixture) : IClassFixture<Session
     public void A_stopped_service_reads_as_down_and_a_sticky_unscanned_one_as_activating()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
         pb.Sleeper("late");
         // Sticky but perpd has not rescanned: perpd answers ENOTDIR.
-        var late = Get(pb.Path, "late");
+        var late = _ps.GetService(pb.Path, "late");
         Assert.Equal(PerpServiceStatus.Activating, late.Status);
         Assert.True(late.Enabled);
     }

@@ -7,8 +7,6 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
 {
     private readonly PowerShellSession _ps = fixture.Session;
 
-    private PerpService Get(string b, string name) => _ps.Invoke("Get-PerpService -Base $args[0] -Name $args[1]", b, name).ThrowOnError().Single<PerpService>();
-
     [Fact]
     public void New_PerpService_writes_runscripts_and_Enable_starts_it_with_a_tinylog_logger()
     {
@@ -60,7 +58,7 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
         _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60", pb.Path).ThrowOnError();
-        int pid = Get(pb.Path, "web").Pid;
+        int pid = _ps.GetService(pb.Path, "web").Pid;
         var disabled = _ps.Invoke("Disable-PerpService -Base $args[0] web -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Inactive, disabled.Status);
         Assert.False(disabled.Enabled);
@@ -84,8 +82,8 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     public void Remove_stops_the_service_then_deletes_the_directory()
     {
         using var pb = new PerpBase(p => p.Sleeper("web", rcLog: PerpBase.Script("exec cat >/dev/null")));
-        Wait.Until(() => Get(pb.Path, "web") is { Status: PerpServiceStatus.Up, Log.Pid: > 0 }, "web up with log", PerpBase.Patience);
-        var before = Get(pb.Path, "web");
+        Wait.Until(() => _ps.GetService(pb.Path, "web") is { Status: PerpServiceStatus.Up, Log.Pid: > 0 }, "web up with log", PerpBase.Patience);
+        var before = _ps.GetService(pb.Path, "web");
         _ps.Invoke("Remove-PerpService -Base $args[0] web -Confirm:$false", pb.Path).ThrowOnError();
         Assert.False(Directory.Exists(Path.Combine(pb.Path, "web")));
         Assert.False(ProcessKiller.IsAlive(before.Pid));

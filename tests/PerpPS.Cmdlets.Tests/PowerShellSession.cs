@@ -7,7 +7,7 @@ namespace PerpPS.Cmdlets.Tests;
 
 /// <summary>
 /// A real PowerShell engine (System.Management.Automation 7.6.9) with the Perp module imported
-/// from the checkout's module/Perp.psd1, as a user would: Import-Module by path.
+/// from the module folder under test (the checkout's module/Perp.psd1 by default), as a user would: Import-Module by path.
 /// </summary>
 public sealed class PowerShellSession : IDisposable
 {
@@ -16,7 +16,7 @@ public sealed class PowerShellSession : IDisposable
     public PowerShellSession()
     {
         string manifest = ManifestPath;
-        string dll = Path.Combine(ModulePaths.Root, "module", "bin", "PerpPS.Cmdlets.dll");
+        string dll = Path.Combine(ModulePaths.ModuleDirectory, "bin", "PerpPS.Cmdlets.dll");
         if (!File.Exists(dll))
             throw new FileNotFoundException(
                 $"{dll} is missing: build the module first (./build.sh, or dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin)", dll);
@@ -26,8 +26,16 @@ public sealed class PowerShellSession : IDisposable
         Invoke("Import-Module -Name $args[0] -ErrorAction Stop", manifest).ThrowOnError();
     }
 
-    /// <summary>module/Perp.psd1 of the checkout.</summary>
-    public static string ManifestPath => Path.Combine(ModulePaths.Root, "module", "Perp.psd1");
+    /// <summary>Perp.psd1 of the module under test (see <see cref="ModulePaths.ModuleDirectory"/>).</summary>
+    public static string ManifestPath => ModulePaths.Manifest;
+
+    /// <summary>Get-PerpService for one service, which must exist.</summary>
+    public PerpService GetService(string baseDirectory, string name) =>
+        Invoke("Get-PerpService -Base $args[0] -Name $args[1]", baseDirectory, name).ThrowOnError().Single<PerpService>();
+
+    /// <summary>Waits (with <see cref="PerpBase.Patience"/>) until Get-PerpService reports <paramref name="status"/>.</summary>
+    public void WaitServiceStatus(string baseDirectory, string name, PerpServiceStatus status) =>
+        Wait.Until(() => GetService(baseDirectory, name).Status == status, $"{name} to be {status}", PerpBase.Patience);
 
     /// <summary>Runs a script with positional $args; collects output and non-terminating errors.</summary>
     public PsResult Invoke(string script, params object?[] args)

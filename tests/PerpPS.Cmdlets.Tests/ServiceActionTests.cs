@@ -7,32 +7,27 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
 {
     private readonly PowerShellSession _ps = fixture.Session;
 
-    private PerpService Get(string b, string name) => _ps.Invoke("Get-PerpService -Base $args[0] -Name $args[1]", b, name).ThrowOnError().Single<PerpService>();
-
-    private void WaitStatus(string b, string name, PerpServiceStatus status) =>
-        Wait.Until(() => Get(b, name).Status == status, $"{name} to be {status}", PerpBase.Patience);
-
     [Fact]
     public void Pipeline_starts_every_down_service_and_waits_until_up()
     {
         using var pb = new PerpBase(p => { p.Sleeper("a", down: true); p.Sleeper("b", down: true); p.Sleeper("c"); });
-        WaitStatus(pb.Path, "c", PerpServiceStatus.Up);
-        int cPid = Get(pb.Path, "c").Pid;
+        _ps.WaitServiceStatus(pb.Path, "c", PerpServiceStatus.Up);
+        int cPid = _ps.GetService(pb.Path, "c").Pid;
         var r = _ps.Invoke("Get-PerpService -Base $args[0] | Where-Object Status -eq Down | Start-PerpService -PassThru", pb.Path).ThrowOnError();
         var started = r.All<PerpService>();
         Assert.Equal(["a", "b"], started.Select(s => s.Name).ToArray());
         Assert.All(started, s => Assert.Equal(PerpServiceStatus.Up, s.Status));
         Assert.All(started, s => Assert.True(ProcessKiller.IsAlive(s.Pid)));
         // The running one was not touched.
-        Assert.Equal(cPid, Get(pb.Path, "c").Pid);
+        Assert.Equal(cPid, _ps.GetService(pb.Path, "c").Pid);
     }
 
     [Fact]
     public void Stop_waits_for_down_and_start_is_idempotent()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
-        int pid = Get(pb.Path, "web").Pid;
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
+        int pid = _ps.GetService(pb.Path, "web").Pid;
         var stopped = _ps.Invoke("Stop-PerpService -Base $args[0] web -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Down, stopped.Status);
         Assert.True(stopped.WantDown);
@@ -49,8 +44,8 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
     public void Restart_replaces_the_process()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
-        int pid = Get(pb.Path, "web").Pid;
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
+        int pid = _ps.GetService(pb.Path, "web").Pid;
         var restarted = _ps.Invoke("Get-PerpService -Base $args[0] web | Restart-PerpService -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Up, restarted.Status);
         Assert.NotEqual(pid, restarted.Pid);
@@ -62,7 +57,7 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
     public void Suspend_and_resume_pause_the_process()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
         var paused = _ps.Invoke("Suspend-PerpService -Base $args[0] web -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Paused, paused.Status);
         // SIGSTOP is asynchronous: the kernel marks the process stopped shortly after.
@@ -84,12 +79,12 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
     public void WhatIf_changes_nothing()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
-        int pid = Get(pb.Path, "web").Pid;
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
+        int pid = _ps.GetService(pb.Path, "web").Pid;
         foreach (string cmd in new[] { "Stop-PerpService", "Restart-PerpService", "Suspend-PerpService", "Disable-PerpService", "Remove-PerpService" })
             _ps.Invoke(cmd + " -Base $args[0] web -WhatIf", pb.Path).ThrowOnError();
         _ps.Invoke("Send-PerpSignal -Base $args[0] web KILL -WhatIf", pb.Path).ThrowOnError();
-        var web = Get(pb.Path, "web");
+        var web = _ps.GetService(pb.Path, "web");
         Assert.Equal(PerpServiceStatus.Up, web.Status);
         Assert.Equal(pid, web.Pid);
         Assert.True(web.Enabled);
@@ -133,14 +128,14 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
         var r = _ps.Invoke("Start-PerpService -Base $args[0] web -NoWait -PassThru", pb.Path).ThrowOnError();
         // perpd hides a process younger than half a second: right after the command it is Starting.
         Assert.Equal(PerpServiceStatus.Starting, r.Single<PerpService>().Status);
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
     }
 
     [Fact]
     public void Set_Once_and_StartupType()
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
-        WaitStatus(pb.Path, "web", PerpServiceStatus.Up);
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
         var once = _ps.Invoke("Set-PerpService -Base $args[0] web -Once $true -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.True(once.Once);
         Assert.Equal("[+ +o+ ---]", once.Panel);
@@ -164,22 +159,22 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
                 PerpBase.Script($"trap 'echo HUP >> {record}' HUP\ntrap 'echo USR1 >> {record}' USR1\nwhile :; do sleep 0.1; done"),
                 PerpBase.Script("exec cat >/dev/null"));
         });
-        WaitStatus(pb.Path, "trapper", PerpServiceStatus.Up);
+        _ps.WaitServiceStatus(pb.Path, "trapper", PerpServiceStatus.Up);
         string signals = Path.Combine(pb.Temp.Scratch, "signals");
         _ps.Invoke("Send-PerpSignal -Base $args[0] trapper HUP", pb.Path).ThrowOnError();
         _ps.Invoke("Send-PerpSignal -Base $args[0] -Name trapper -Signal USR1 -ProcessGroup", pb.Path).ThrowOnError();
         Wait.Until(() => File.Exists(signals) && File.ReadAllText(signals).Contains("HUP") && File.ReadAllText(signals).Contains("USR1"), "both signals trapped", PerpBase.Patience);
-        int logPid = Get(pb.Path, "trapper").Log!.Pid;
+        int logPid = _ps.GetService(pb.Path, "trapper").Log!.Pid;
         _ps.Invoke("Send-PerpSignal -Base $args[0] trapper KILL -Log", pb.Path).ThrowOnError();
-        Wait.Until(() => Get(pb.Path, "trapper").Log is { Pid: > 0 } l && l.Pid != logPid, "the log restarted after SIGKILL", PerpBase.Patience);
-        Assert.Equal(PerpServiceStatus.Up, Get(pb.Path, "trapper").Status);
+        Wait.Until(() => _ps.GetService(pb.Path, "trapper").Log is { Pid: > 0 } l && l.Pid != logPid, "the log restarted after SIGKILL", PerpBase.Patience);
+        Assert.Equal(PerpServiceStatus.Up, _ps.GetService(pb.Path, "trapper").Status);
     }
 
     [Fact]
     public void Stop_with_IncludeLog_stops_the_logger_too()
     {
         using var pb = new PerpBase(p => p.Sleeper("web", rcLog: PerpBase.Script("exec cat >/dev/null")));
-        Wait.Until(() => Get(pb.Path, "web") is { Status: PerpServiceStatus.Up, Log.Status: PerpServiceStatus.Up }, "web and log up", PerpBase.Patience);
+        Wait.Until(() => _ps.GetService(pb.Path, "web") is { Status: PerpServiceStatus.Up, Log.Status: PerpServiceStatus.Up }, "web and log up", PerpBase.Patience);
         var s = _ps.Invoke("Stop-PerpService -Base $args[0] web -IncludeLog -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpServiceStatus.Down, s.Status);
         Assert.Equal(PerpServiceStatus.Down, s.Log!.Status);
@@ -197,11 +192,11 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
             p.Temp.AddService("oneshot", PerpBase.Script($"echo run >> {runs}\nexit 0"), once: true);
         });
         string runs = Path.Combine(pb.Temp.Scratch, "runs");
-        Wait.Until(() => File.Exists(runs) && Get(pb.Path, "oneshot").Status == PerpServiceStatus.Down, "the first run to finish", PerpBase.Patience);
+        Wait.Until(() => File.Exists(runs) && _ps.GetService(pb.Path, "oneshot").Status == PerpServiceStatus.Down, "the first run to finish", PerpBase.Patience);
         var after = _ps.Invoke("Start-PerpService -Base $args[0] oneshot -Timeout 60 -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.True(after.Once);
         Wait.Until(() => File.ReadAllLines(runs).Length == 2, "a second run", PerpBase.Patience);
-        Wait.Until(() => Get(pb.Path, "oneshot").Status == PerpServiceStatus.Down, "down again after the once run", PerpBase.Patience);
+        Wait.Until(() => _ps.GetService(pb.Path, "oneshot").Status == PerpServiceStatus.Down, "down again after the once run", PerpBase.Patience);
         Assert.Equal(2, File.ReadAllLines(runs).Length);
     }
 
