@@ -3,10 +3,13 @@ using System.Runtime.InteropServices;
 namespace PerpPS.Core.Interop;
 
 /// <summary>
-/// libc entry points every side of PerpPS needs, declared with source-generated
-/// LibraryImport (AOT clean). Projects keep their own specialised imports (posix_spawn,
-/// epoll, setrlimit…) in their own partial files; this one holds the shared ones.
-/// Callers read errno with <see cref="Marshal.GetLastPInvokeError"/>.
+/// The libc entry points PerpPS's projects share, declared once with source-generated
+/// LibraryImport (AOT clean) and split by subject into partial files (Libc.Spawn,
+/// Libc.Process, Libc.Signals, Libc.Descriptors, Libc.Paths, Libc.Limits, Libc.Poll,
+/// Libc.Accounts, Libc.Socket). A declaration used by more than one project lives here; a
+/// project keeps only what it alone calls (perpd's epoll and timerfd, the runtools' exec
+/// and identity calls, the tools' opendir). Callers read errno with
+/// <see cref="Marshal.GetLastPInvokeError"/>.
 /// </summary>
 public static unsafe partial class Libc
 {
