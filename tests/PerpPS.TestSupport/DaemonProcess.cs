@@ -90,24 +90,7 @@ public sealed class DaemonProcess : IDisposable
     public IReadOnlyList<int> ChildPids() => Children(_process.Id);
 
     /// <summary>Pids of the children of <paramref name="parent"/>.</summary>
-    public static IReadOnlyList<int> Children(int parent)
-    {
-        var result = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[1]) == parent) result.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return result;
-    }
+    public static IReadOnlyList<int> Children(int parent) => ProcStat.ChildrenOf(parent);
 
     /// <summary>
     /// Pids of every process in the given sessions. Each runscript perpd spawns leads its own

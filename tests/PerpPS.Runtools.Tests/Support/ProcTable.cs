@@ -1,27 +1,12 @@
+using PerpPS.TestSupport;
+
 namespace PerpPS.Runtools.Tests.Support;
 
 /// <summary>Looking at processes through /proc.</summary>
 public static class ProcTable
 {
     /// <summary>Direct children of <paramref name="pid"/>; zombies only when asked for.</summary>
-    public static List<int> ChildrenOf(int pid, bool includeZombies = false)
-    {
-        var list = new List<int>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int p)) continue;
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (f[1] == pid.ToString() && (includeZombies || f[0] != "Z")) list.Add(p);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return list;
-    }
+    public static List<int> ChildrenOf(int pid, bool includeZombies = false) => ProcStat.ChildrenOf(pid, includeZombies);
 
     /// <summary>All descendants of <paramref name="pid"/>.</summary>
     public static List<int> DescendantsOf(int pid)
