@@ -101,19 +101,8 @@ public sealed class DaemonProcess : IDisposable
     {
         var result = new List<int>();
         if (sessions.Count == 0) return result;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (sessions.Contains(int.Parse(fields[3]))) result.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
-            {
-            }
-        }
+        foreach (var e in ProcStat.All())
+            if (sessions.Contains(e.Session)) result.Add(e.Pid);
         return result;
     }
 

@@ -1,12 +1,12 @@
 namespace PerpPS.TestSupport;
 
 /// <summary>
-/// The process table as /proc/PID/stat gives it: pid, state letter and parent pid of every
+/// The process table as /proc/PID/stat gives it: pid, state letter, parent and session of every
 /// process that still exists when it is read (one that ends mid-scan is skipped).
 /// </summary>
 public static class ProcStat
 {
-    public readonly record struct Entry(int Pid, char State, int Parent);
+    public readonly record struct Entry(int Pid, char State, int Parent, int Session);
 
     public static List<Entry> All()
     {
@@ -19,7 +19,7 @@ public static class ProcStat
                 // The command name may hold spaces and parentheses: fields start after the last ')'.
                 string stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                result.Add(new Entry(pid, fields[0][0], int.Parse(fields[1])));
+                result.Add(new Entry(pid, fields[0][0], int.Parse(fields[1]), int.Parse(fields[3])));
             }
             catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
             {
