@@ -31,7 +31,7 @@ internal static unsafe class ControlDirectory
         uint saved = Libc.Umask(0);
         try
         {
-            MakeDirectory();
+            if (MakeDirectory() && socketGroup is { } gid) OpenToGroup(gid);
             fixed (byte* d = DirName)
                 if (Libc.Chdir(d) != 0)
                     throw new FatalException("failure chdir() to control directory .control: " + Errno.Describe(Native.Errno));
@@ -46,18 +46,36 @@ internal static unsafe class ControlDirectory
         }
     }
 
-    private static void MakeDirectory()
+    /// <summary>Makes .control (0700); true when this perpd created it just now.</summary>
+    private static bool MakeDirectory()
     {
         fixed (byte* d = DirName)
         {
-            if (Libc.Mkdir(d, 0x1C0) == 0 || Native.Errno == Errno.EEXIST && IsDirectory()) return;
+            if (Libc.Mkdir(d, 0x1C0) == 0) return true;
+            if (Native.Errno == Errno.EEXIST && IsDirectory()) return false;
             // A (dangling) symlink into /var/run: make its target, one level only.
             byte* target = stackalloc byte[257];
             nint n = Native.Readlink(d, target, 257);
-            if (n < 0) return;
+            if (n < 0) return false;
             if (n > 255) throw new FatalException("symlink target too long for control directory .control");
             target[n] = 0;
             Libc.Mkdir(target, 0x1C0);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// With -g, a .control this perpd created gets the socket's group and mode 0750:
+    /// perp leaves it 0700, so the 0770 socket inside stays out of the group's reach unless an
+    /// administrator opens the directory by hand (a deliberate improvement). A .control that
+    /// already existed (often a symlink into /run) is the administrator's and is left alone.
+    /// </summary>
+    private static void OpenToGroup(uint gid)
+    {
+        fixed (byte* d = DirName)
+        {
+            Native.Chown(d, uint.MaxValue, gid);
+            Libc.Chmod(d, 0x1E8);
         }
     }
 

@@ -89,7 +89,9 @@ namespace PerpPS.Daemon
         /// <summary>
         /// Raises the soft RLIMIT_NOFILE to the hard limit: each service holds a directory fd,
         /// up to two pipe ends and two pidfds, and 10,000 services must fit. Services inherit
-        /// the raised soft limit (a documented difference from perp).
+        /// the raised soft limit (a documented difference from perp). The .NET runtime itself
+        /// already raises it before Main, so the caller's soft limit cannot be handed on to
+        /// the runscripts; this call states the need rather than relying on that.
         /// </summary>
         private static void RaiseFileLimit()
         {

@@ -117,5 +117,31 @@ public sealed class CommandLineTests
         Assert.Equal((UnixFileMode)0b111_111_000, File.GetUnixFileMode(sock) & (UnixFileMode)0b111_111_111);
         var st = Core.Posix.FileStatus.Stat(sock);
         Assert.Equal(1u, st.Gid); // daemon is gid 1 on Debian
+        // The .control perpd made is the group's to enter too (perp left it 0700).
+        string control = Path.Combine(b.Path, ".control");
+        Assert.Equal((UnixFileMode)0b111_101_000, File.GetUnixFileMode(control) & (UnixFileMode)0b111_111_111);
+        Assert.Equal(1u, Core.Posix.FileStatus.Stat(control).Gid);
+    }
+
+    [Fact]
+    public void Without_group_option_the_control_directory_stays_private()
+    {
+        using var b = new TempBase();
+        using var d = DaemonProcess.Start(b.Path);
+        string control = Path.Combine(b.Path, ".control");
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(control) & (UnixFileMode)0b111_111_111);
+        Assert.Equal((UnixFileMode)0b111_000_000,
+            File.GetUnixFileMode(PerpPaths.ControlSocket(b.Path)) & (UnixFileMode)0b111_111_111);
+    }
+
+    [Fact]
+    public void An_existing_control_directory_is_left_as_the_administrator_made_it()
+    {
+        using var b = new TempBase();
+        string control = Path.Combine(b.Path, ".control");
+        Directory.CreateDirectory(control);
+        File.SetUnixFileMode(control, (UnixFileMode)0b111_000_000);
+        using var d = DaemonProcess.Start(b.Path, ["-g", "daemon"]);
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(control) & (UnixFileMode)0b111_111_111);
     }
 }
