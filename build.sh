@@ -19,6 +19,8 @@ publish() {
 publish PerpPS.Daemon
 publish PerpPS.Tools
 publish PerpPS.Runtools
+# Native AOT leaves the stripped symbols beside each binary; out/bin ships programs only.
+rm -f "$bin"/*.dbg
 
 # One link per program name; each multi-call binary lists the names it answers to.
 for multi in perpps-tools perpps-runtools; do
