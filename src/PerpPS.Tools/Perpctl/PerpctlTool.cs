@@ -1,5 +1,4 @@
 using PerpPS.Core.Interop;
-using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -20,22 +19,15 @@ internal static class PerpctlTool
 
     public static int Run(ToolContext tool, Argv argv)
     {
-        var opt = new NextOpt(argv.Text, "hVb:gLq");
         byte[]? baseArg = null;
         bool group = false, log = false, quiet = false;
-        for (char c; (c = opt.Next()) != NextOpt.End;)
+        var opt = ClientOptions.Parse(tool, argv, "hVb:gLq", (c, _) => c switch
         {
-            switch (c)
-            {
-                case 'h': tool.Usage(); return 0;
-                case 'V': tool.Version(); return 0;
-                case 'b': baseArg = argv.OptionArgument(opt); break;
-                case 'g': group = true; break;
-                case 'L': log = true; break;
-                case 'q': quiet = true; break;
-                default: throw tool.OptionError(c, opt.Got, colon: true);
-            }
-        }
+            'g' => group = true,
+            'L' => log = true,
+            'q' => quiet = true,
+            _ => false,
+        }, b => baseArg = b, colon: true);
 
         int next = opt.Index;
         if (next >= argv.Count)

@@ -1,4 +1,3 @@
-using PerpPS.Core.Cli;
 using PerpPS.Core.Posix;
 using PerpPS.Tools.Cli;
 using PerpPS.Tools.Common;
@@ -17,19 +16,13 @@ internal static class PerphupTool
 
     public static int Run(ToolContext tool, Argv argv)
     {
-        var opt = new NextOpt(argv.Text, "hVqt");
         bool quiet = false, terminate = false;
-        for (char c; (c = opt.Next()) != NextOpt.End;)
+        var opt = ClientOptions.Parse(tool, argv, "hVqt", (c, _) => c switch
         {
-            switch (c)
-            {
-                case 'h': tool.Usage(); return 0;
-                case 'V': tool.Version(); return 0;
-                case 'q': quiet = true; break;
-                case 't': terminate = true; break;
-                default: throw tool.OptionError(c, opt.Got);
-            }
-        }
+            'q' => quiet = true,
+            't' => terminate = true,
+            _ => false,
+        });
         byte[]? operand = opt.Index < argv.Count ? argv.Raw[opt.Index] : null;
         var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForHup(operand), "failure chdir() to ");
 

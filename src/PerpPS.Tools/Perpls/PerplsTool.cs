@@ -1,4 +1,3 @@
-using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -20,25 +19,21 @@ internal static class PerplsTool
 
     public static int Run(ToolContext tool, Argv argv)
     {
-        var opt = new NextOpt(argv.Text, "hVb:cGgKrt");
         byte[]? baseArg = null;
         bool forceColor = false, useColor = true, showColors = false, reverse = false, byUptime = false;
-        for (char c; (c = opt.Next()) != NextOpt.End;)
+        var opt = ClientOptions.Parse(tool, argv, "hVb:cGgKrt", (c, _) =>
         {
             switch (c)
             {
-                case 'h': tool.Usage(); return 0;
-                case 'V': tool.Version(); return 0;
-                case 'b': baseArg = argv.OptionArgument(opt); break;
-                case 'c': baseArg = "."u8.ToArray(); break;
-                case 'G': forceColor = true; useColor = true; break;
-                case 'g': forceColor = false; useColor = false; break;
-                case 'K': showColors = true; break;
-                case 'r': reverse = true; break;
-                case 't': byUptime = true; break;
-                default: throw tool.OptionError(c, opt.Got);
+                case 'c': baseArg = "."u8.ToArray(); return true;   // last of -b/-c wins
+                case 'G': forceColor = true; useColor = true; return true;
+                case 'g': forceColor = false; useColor = false; return true;
+                case 'K': showColors = true; return true;
+                case 'r': reverse = true; return true;
+                case 't': byUptime = true; return true;
+                default: return false;
             }
-        }
+        }, b => baseArg = b);
 
         ColorTable? colors = useColor ? ChooseColors(forceColor) : null;
         if (colors != null && showColors)

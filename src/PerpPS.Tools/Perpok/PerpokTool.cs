@@ -1,4 +1,3 @@
-using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Protocol;
 using PerpPS.Tools.Cli;
@@ -18,25 +17,21 @@ internal static class PerpokTool
 
     public static int Run(ToolContext tool, Argv argv)
     {
-        var opt = new NextOpt(argv.Text, "hVb:u:v");
         byte[]? baseArg = null;
         ulong upSeconds = 0;
         bool verbose = false;
-        for (char c; (c = opt.Next()) != NextOpt.End;)
+        var opt = ClientOptions.Parse(tool, argv, "hVb:u:v", (c, o) =>
         {
             switch (c)
             {
-                case 'h': tool.Usage(); return 0;
-                case 'V': tool.Version(); return 0;
-                case 'b': baseArg = argv.OptionArgument(opt); break;
                 case 'u':
-                    if (!TryParseSeconds(opt.Argument!, out upSeconds))
-                        throw tool.FatalUsage(new Line().S("non-numeric argument found for option -u ").B(argv.OptionArgument(opt)));
-                    break;
-                case 'v': verbose = true; break;
-                default: throw tool.OptionError(c, opt.Got);
+                    if (!TryParseSeconds(o.Argument!, out upSeconds))
+                        throw tool.FatalUsage(new Line().S("non-numeric argument found for option -u ").B(argv.OptionArgument(o)));
+                    return true;
+                case 'v': verbose = true; return true;
+                default: return false;
             }
-        }
+        }, b => baseArg = b);
         if (opt.Index >= argv.Count) throw tool.FatalUsage("missing argument");
         byte[] sv = argv.Raw[opt.Index];
 

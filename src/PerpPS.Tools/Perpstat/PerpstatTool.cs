@@ -1,4 +1,3 @@
-using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -18,18 +17,8 @@ internal static class PerpstatTool
 
     public static int Run(ToolContext tool, Argv argv)
     {
-        var opt = new NextOpt(argv.Text, "hVb:");
         byte[]? baseArg = null;
-        for (char c; (c = opt.Next()) != NextOpt.End;)
-        {
-            switch (c)
-            {
-                case 'h': tool.Usage(); return 0;
-                case 'V': tool.Version(); return 0;
-                case 'b': baseArg = argv.OptionArgument(opt); break;
-                default: throw tool.OptionError(c, opt.Got);
-            }
-        }
+        var opt = ClientOptions.Parse(tool, argv, "hVb:", ClientOptions.None, b => baseArg = b);
         if (opt.Index >= argv.Count) throw tool.FatalUsage("missing argument");
 
         var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForStatus(baseArg), "fail chdir() to ");
