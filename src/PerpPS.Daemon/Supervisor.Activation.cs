@@ -1,0 +1,79 @@
+using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+using PerpPS.Daemon.Interop;
+
+namespace PerpPS.Daemon;
+
+/// <summary>Activation and deactivation (spec §4.3, §4.4).</summary>
+internal sealed partial class Supervisor
+{
+
+    /// <summary>Spec §4.4 steps 4–5: log first (the pipe has a reader), then main.</summary>
+    public void StartActivated(Service svc, bool down, bool once)
+    {
+        if (svc.HasLog) RequestStart(svc.Log);
+        if (down)
+        {
+            svc.Flags |= ServiceFlags.Down;
+            svc.Main.Set(SubserviceFlags.WantDown);
+        }
+        else
+        {
+            if (once)
+            {
+                svc.Flags |= ServiceFlags.Once;
+                svc.Main.Set(SubserviceFlags.IsOnce);
+            }
+            RequestStart(svc.Main);
+        }
+    }
+
+    /// <summary>Spec §4.3: begin deactivating a service (also used for every service at shutdown).</summary>
+    public void Cull(Service svc)
+    {
+        svc.Flags |= ServiceFlags.Cull;
+        Subservice main = svc.Main, log = svc.Log;
+        main.Set(SubserviceFlags.WantDown);
+        log.Set(SubserviceFlags.WantDown);
+        CancelPendingStart(main);
+        CancelPendingStart(log);
+        if (main.IsRunning)
+        {
+            if (!main.IsResetting) Send(main, SignalNames.SIGTERM, false);
+            Send(main, SignalNames.SIGCONT, false);
+            main.Clear(SubserviceFlags.IsPaused);
+            ArmStopTimeout(main);
+        }
+        else if (svc.HasLog && log.IsRunning)
+        {
+            ClosePipe(svc);
+            if (!log.IsResetting) Send(log, SignalNames.SIGTERM, false);
+            Send(log, SignalNames.SIGCONT, false);
+            log.Clear(SubserviceFlags.IsPaused);
+            ArmStopTimeout(log);
+        }
+        else
+        {
+            Remove(svc);
+        }
+    }
+
+    /// <summary>At shutdown, a service already being deactivated still gets its stop timeout.</summary>
+    public void ArmStopTimeouts(Service svc)
+    {
+        ArmStopTimeout(svc.Main);
+        ArmStopTimeout(svc.Log);
+    }
+
+    /// <summary>Drops a fully stopped service (<c>deactivating service NAME</c>).</summary>
+    public void Remove(Service svc)
+    {
+        _log.Info().Add("deactivating service ").Add(svc.Name).Line();
+        ClosePipe(svc);
+        if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
+        svc.DirectoryFd = -1;
+        _table.Remove(svc);
+        if (svc.Has(ServiceFlags.Cycle) && !Terminating) RescanWanted = true;
+    }
+}

@@ -1,0 +1,98 @@
+using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+using PerpPS.Daemon.Interop;
+
+namespace PerpPS.Daemon;
+
+/// <summary>Control commands (spec §6.2) and perp's signal filtering.</summary>
+internal sealed partial class Supervisor
+{
+
+    /// <summary>A C packet for a known service (spec §6.2); returns the errno to reply.</summary>
+    public int Command(Service svc, byte command, CommandFlags flags)
+    {
+        if (svc.IsCulling) return Errno.EBUSY;
+        if (!ControlCommand.IsKnown(command)) return Errno.EPROTO;
+        bool group = (flags & CommandFlags.KillProcessGroup) != 0;
+        if (command is ControlCommand.DownAll or ControlCommand.UpAll)
+        {
+            if ((flags & CommandFlags.Log) != 0) return 0;
+            if (command == ControlCommand.DownAll)
+            {
+                Apply(svc.Main, ControlCommand.Down, group);
+                Apply(svc.Log, ControlCommand.Down, group);
+            }
+            else
+            {
+                Apply(svc.Log, ControlCommand.Up, group);
+                Apply(svc.Main, ControlCommand.Up, group);
+            }
+            return 0;
+        }
+        Apply((flags & CommandFlags.Log) != 0 ? svc.Log : svc.Main, command, group);
+        return 0;
+    }
+
+    private void Apply(Subservice sub, byte command, bool group)
+    {
+        if (sub.IsLog && !sub.Owner.HasLog)
+        {
+            // perp: signals ignored, u/o do nothing, d sets a flag nobody reads; all succeed.
+            if (command == ControlCommand.Down) sub.Set(SubserviceFlags.WantDown);
+            return;
+        }
+        switch (command)
+        {
+            case ControlCommand.Up:
+                sub.Clear(SubserviceFlags.IsOnce | SubserviceFlags.WantDown);
+                if (!sub.IsRunning) RequestStart(sub);
+                return;
+            case ControlCommand.Once:
+                sub.Set(SubserviceFlags.IsOnce);
+                sub.Clear(SubserviceFlags.WantDown);
+                if (!sub.IsRunning) RequestStart(sub);
+                return;
+            case ControlCommand.Down:
+                sub.Set(SubserviceFlags.WantDown);
+                CancelPendingStart(sub);
+                if (sub.IsRunning)
+                {
+                    Send(sub, SignalNames.SIGTERM, group);
+                    Send(sub, SignalNames.SIGCONT, group);
+                }
+                return;
+            case ControlCommand.Pause:
+                if (!sub.IsRunning || sub.IsResetting) return;
+                sub.Set(SubserviceFlags.IsPaused);
+                Send(sub, SignalNames.SIGSTOP, group);
+                return;
+            case ControlCommand.Continue:
+                sub.Clear(SubserviceFlags.IsPaused);
+                Send(sub, SignalNames.SIGCONT, group);
+                return;
+            default:
+                Send(sub, ControlCommand.SignalOf(command), group);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Delivers a signal the way perp filters it: nothing when down; to a resetting
+    /// runscript only SIGCONT and SIGKILL, each with a warning (others dropped, warned).
+    /// </summary>
+    private void Send(Subservice sub, int signal, bool group)
+    {
+        if (!sub.IsRunning) return;
+        if (sub.IsResetting)
+        {
+            bool passes = signal is SignalNames.SIGCONT or SignalNames.SIGKILL;
+            _log.Warning().Add(passes ? "sending signal " : "dropping signal ").Signal(signal)
+                .Add(" to resetting service ").Add(sub.Owner.Name).Add(sub.IsLog ? " (log)" : " (main)").Line();
+            if (!passes) return;
+        }
+        if (Libc.Kill(group ? -sub.Pid : sub.Pid, signal) != 0)
+            _log.Warning().Add("failure kill() on ").Signal(signal).Add(" to service ").Add(sub.Owner.Name)
+                .Add(sub.IsLog ? " (log): " : " (main): ").Errno(Native.Errno).Line();
+    }
+}
