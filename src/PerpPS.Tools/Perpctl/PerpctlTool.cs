@@ -5,6 +5,7 @@ using PerpPS.Core.Protocol;
 using PerpPS.Tools.Cli;
 using PerpPS.Tools.Common;
 using PerpPS.Tools.Io;
+using PerpPS.Core.Cli;
 
 namespace PerpPS.Tools.Perpctl;
 
@@ -70,7 +71,7 @@ internal static class PerpctlTool
             if (group) flags |= CommandFlags.KillProcessGroup;
             run.Control(command, flags, services, baseDirectory);
         }
-        return run.Errors > 0 ? 111 : 0;
+        return run.Errors > 0 ? ExitCode.Fatal : 0;
     }
 
     /// <summary>One perpctl run: its error count and its -q setting.</summary>
