@@ -1,6 +1,6 @@
+using PerpPS.Core.Cli;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
-using PerpPS.Core.Cli;
 
 namespace PerpPS.Runtools.Common;
 

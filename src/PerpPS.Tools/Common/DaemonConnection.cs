@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
+using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Tools.Io;
-using PerpPS.Core.Cli;
 
 namespace PerpPS.Tools.Common;
 

@@ -1,7 +1,7 @@
 using System.Text;
+using PerpPS.Core.Cli;
 using PerpPS.Core.Posix;
 using PerpPS.Tools.Io;
-using PerpPS.Core.Cli;
 
 namespace PerpPS.Tools.Common;
 

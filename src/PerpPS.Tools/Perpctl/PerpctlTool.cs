@@ -1,11 +1,11 @@
 using PerpPS.Core.Interop;
+using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Tools.Cli;
 using PerpPS.Tools.Common;
 using PerpPS.Tools.Io;
-using PerpPS.Core.Cli;
 
 namespace PerpPS.Tools.Perpctl;
 
@@ -102,7 +102,7 @@ internal static class PerpctlTool
                 uint mode = activate ? st.Mode | FileStatus.S_ISVTX : st.Mode & ~FileStatus.S_ISVTX;
                 byte[] path = NativePath.ToBytes(sv);
                 int rc;
-                fixed (byte* p = path) rc = Libc.Chmod(p, mode & 0xFFF);
+                fixed (byte* p = path) rc = Libc.Chmod(p, mode & FileModes.ChmodBits);
                 // perp prints just "error: SV" here, with no reason at all.
                 if (rc != 0) { Error(sv, ""); continue; }
                 count++;
