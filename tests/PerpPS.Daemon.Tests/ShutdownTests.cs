@@ -44,7 +44,7 @@ public sealed class ShutdownTests
         Assert.Equal(0, PerpPS.Core.Client.LockProbe.HolderPid(PerpPS.Core.Client.PerpPaths.PidFile(b.Path)));
         // No process of this base is left (pids may be reused, so look for our PERP_BASE).
         int[] left = [];
-        Wait.Until(() => (left = Perp.ProcessesOfBase(b.Path)).Length == 0, "no process of the base left",
+        Wait.Until(() => (left = ProcFs.ProcessesOfBase(b.Path)).Length == 0, "no process of the base left",
             TimeSpan.FromSeconds(5));
     }
 
