@@ -97,6 +97,20 @@ public static class ProcFs
         return false;
     }
 
+    /// <summary>
+    /// True while <paramref name="pid"/> is blocked waiting for a file lock: /proc/locks lists a
+    /// waiter as "N: -> POSIX ADVISORY WRITE PID ..." under the lock it waits for.
+    /// </summary>
+    public static bool WaitsForLock(int pid)
+    {
+        foreach (string line in File.ReadLines("/proc/locks"))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length > 5 && f[1] == "->" && int.TryParse(f[5], out int waiter) && waiter == pid) return true;
+        }
+        return false;
+    }
+
     /// <summary>Number of open file descriptors.</summary>
     public static int FdCount(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
