@@ -14,6 +14,8 @@ namespace PerpPS.Daemon;
 /// Default 10; 0 restores perp's behaviour (wait forever).</item>
 /// <item><c>-c conns</c>: how many client connections are served at once (default 20, perp's
 /// PERPD_CONNMAX; one more is accepted and closed with perp's warning).</item>
+/// <item><c>-w subs</c>: how many event subscribers (W connections, docs/protocol-extensions.md)
+/// are served at once, apart from the clients of -c (default 128).</item>
 /// </list>
 /// </summary>
 internal sealed class DaemonOptions
@@ -21,12 +23,14 @@ internal sealed class DaemonOptions
     public const string Usage = "usage: perpd [-hV] [-a secs] [-g gid] [basedir]";
     public const string UsageAdditions =
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
-        + " [-c conns] client connections served at once (default 20)";
+        + " [-c conns] client connections served at once (default 20);"
+        + " [-w subs] event subscribers served at once (default 128)";
 
     public uint AutoscanSeconds { get; private set; }
     public uint? SocketGroup { get; private set; }
     public uint StopTimeoutSeconds { get; private set; } = 10;
     public int MaxClients { get; private set; } = 20;
+    public int MaxSubscribers { get; private set; } = 128;
     public string BaseDirectory { get; private set; } = "";
 
     /// <summary>What the command line asks for: run, or exit at once with a code.</summary>
@@ -54,7 +58,7 @@ internal sealed class DaemonOptions
                     case 'V':
                         WriteRaw("version: perpd 2.07\n");
                         return Outcome.Exit;
-                    case 'a' or 'g' or 'k' or 'c':
+                    case 'a' or 'g' or 'k' or 'c' or 'w':
                         string value;
                         if (j + 1 < a.Length) value = a[(j + 1)..];
                         else if (i + 1 < args.Length) value = args[++i];
@@ -99,6 +103,11 @@ internal sealed class DaemonOptions
                 if (!TryUnsigned(value, out uint conns) || conns == 0)
                     return UsageError(log, $"non-numeric argument found for option -c: {value}", out exitCode) == Outcome.Run;
                 MaxClients = (int)Math.Min(conns, 10_000u);
+                return true;
+            case 'w':
+                if (!TryUnsigned(value, out uint subs))
+                    return UsageError(log, $"non-numeric argument found for option -w: {value}", out exitCode) == Outcome.Run;
+                MaxSubscribers = (int)Math.Min(subs, 10_000u);
                 return true;
             default: // 'g'
                 // perp's quirk (edge case 30): numeric only when the first character is 1..8.
