@@ -113,6 +113,7 @@ try
     var readers = subs.Take(90).Select(s => new Thread(() => { while (!stopReading.IsCancellationRequested) s.TryRead(out _, TimeSpan.FromMilliseconds(500)); }) { IsBackground = true }).ToList();
     readers.ForEach(r => r.Start());
     long idle100 = Idle(10);
+    double ls100idle = PerplsMs(15);
     var killer = new Thread(() =>
     {
         var rnd = new Random(1);
@@ -147,6 +148,7 @@ try
     Console.WriteLine($"kill9_to_event_ms_p90\t{lat[(int)(lat.Count * 0.9)]:0.00}");
     Console.WriteLine($"kill9_to_event_ms_max\t{lat[^1]:0.00}");
     Console.WriteLine($"perpls_ms_median_0_subscribers\t{ls0:0.00}");
+    Console.WriteLine($"perpls_ms_median_100_subscribers_idle\t{ls100idle:0.00}");
     Console.WriteLine($"perpls_ms_median_100_subscribers_under_kills\t{ls100:0.00}");
     Console.WriteLine($"perpd_rss_kib_0_subscribers\t{rss0}");
     Console.WriteLine($"perpd_rss_kib_after_100_subscribers_and_storm\t{rss100}");
