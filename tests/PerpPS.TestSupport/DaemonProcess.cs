@@ -81,9 +81,11 @@ public sealed class DaemonProcess : IDisposable
     /// <summary>Waits for perpd to exit by itself and returns its exit code.</summary>
     public int WaitForExit(TimeSpan? timeout = null)
     {
+        // Bounded: with output redirected, a true answer also means perpd's stdout and stderr
+        // reached EOF, so every line is in. (The unbounded WaitForExit() would hang for as long as
+        // a process perpd left behind holds its stderr: a test of leftovers must fail, not hang.)
         if (!_process.WaitForExit((int)(timeout ?? Wait.Default).TotalMilliseconds))
-            throw new TimeoutException("perpd did not exit");
-        _process.WaitForExit();
+            throw new TimeoutException("perpd did not exit, or a process it left holds its output open");
         return _process.ExitCode;
     }
 
