@@ -81,11 +81,13 @@ public sealed class DaemonProcess : IDisposable
     /// <summary>Waits for perpd to exit by itself and returns its exit code.</summary>
     public int WaitForExit(TimeSpan? timeout = null)
     {
-        // Bounded: with output redirected, a true answer also means perpd's stdout and stderr
-        // reached EOF, so every line is in. (The unbounded WaitForExit() would hang for as long as
-        // a process perpd left behind holds its stderr: a test of leftovers must fail, not hang.)
         if (!_process.WaitForExit((int)(timeout ?? Wait.Default).TotalMilliseconds))
-            throw new TimeoutException("perpd did not exit, or a process it left holds its output open");
+            throw new TimeoutException("perpd did not exit");
+        // The parameterless wait also drains stdout/stderr to EOF (every line in), but it waits
+        // for as long as a process perpd left behind holds them open: bounded, so a test of
+        // leftovers fails instead of hanging.
+        if (!Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(10)))
+            throw new TimeoutException("perpd exited but a process it left behind still holds its output open");
         return _process.ExitCode;
     }
 
