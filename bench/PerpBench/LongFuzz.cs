@@ -3,6 +3,7 @@ using System.Globalization;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Reliability.Tests.Support;
+using PerpPS.TestSupport;
 
 namespace PerpBench;
 

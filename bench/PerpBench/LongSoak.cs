@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PerpPS.Core.Protocol;
 using PerpPS.Reliability.Tests.Support;
+using PerpPS.TestSupport;
 
 namespace PerpBench;
 

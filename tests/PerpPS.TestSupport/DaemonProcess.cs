@@ -83,7 +83,11 @@ public sealed class DaemonProcess : IDisposable
     {
         if (!_process.WaitForExit((int)(timeout ?? Wait.Default).TotalMilliseconds))
             throw new TimeoutException("perpd did not exit");
-        _process.WaitForExit();
+        // The parameterless wait also drains stdout/stderr to EOF (every line in), but it waits
+        // for as long as a process perpd left behind holds them open: bounded, so a test of
+        // leftovers fails instead of hanging.
+        if (!Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(10)))
+            throw new TimeoutException("perpd exited but a process it left behind still holds its output open");
         return _process.ExitCode;
     }
 
