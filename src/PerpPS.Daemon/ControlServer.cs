@@ -116,9 +116,16 @@ internal sealed unsafe class ControlServer
             }
             var c = new ClientConnection(fd, Native.MonotonicNanoseconds() + StaleAfter);
             if (fd >= _byFd.Length) Array.Resize(ref _byFd, Math.Max(fd + 1, _byFd.Length * 2));
+            int addErrno = _loop.TryAdd(fd, EventSource.Client, Native.EPOLLIN);
+            if (addErrno != 0)
+            {
+                // Not fatal (issue #11): this client is closed, the next one may fare better.
+                Libc.Close(fd);
+                _log.Warning().Add("failure epoll_ctl() for a client connection: ").Errno(addErrno).Line();
+                continue;
+            }
             _byFd[fd] = c;
             _clients.Add(c);
-            _loop.Add(fd, EventSource.Client, Native.EPOLLIN);
         }
     }
 
@@ -203,7 +210,7 @@ internal sealed unsafe class ControlServer
                     if (!c.Writing)
                     {
                         c.Writing = true;
-                        _loop.Modify(c.Fd, EventSource.Client, Native.EPOLLOUT);
+                        if (_loop.TryModify(c.Fd, EventSource.Client, Native.EPOLLOUT) != 0) Close(c);
                     }
                     return;
                 }
@@ -216,7 +223,11 @@ internal sealed unsafe class ControlServer
         if (c.Writing)
         {
             c.Writing = false;
-            _loop.Modify(c.Fd, EventSource.Client, Native.EPOLLIN);
+            if (_loop.TryModify(c.Fd, EventSource.Client, Native.EPOLLIN) != 0)
+            {
+                Close(c);
+                return;
+            }
         }
         c.Deadline = Native.MonotonicNanoseconds() + StaleAfter;
     }

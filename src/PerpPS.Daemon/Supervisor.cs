@@ -67,10 +67,13 @@ internal sealed partial class Supervisor
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
                 .Add(sub.IsLog ? " for ./rc.log" : " for ./rc.main").Line();
+            // WhenOk moves only when a start really runs (OnDeadline): a held-back start that
+            // is cancelled (`d`) and asked again (`u`) waits for the same instant, so however
+            // many `u` arrive a start is held back at most one second (issue #11: 40 d/u pairs
+            // used to push it 40 s out, one second per held-back start).
             sub.StartPending = true;
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
-            sub.WhenOk += Second;
             return;
         }
         sub.WhenOk = now + Second;

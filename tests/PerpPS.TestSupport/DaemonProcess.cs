@@ -25,6 +25,9 @@ public sealed class DaemonProcess : IDisposable
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>perpd's own pid as its lock file records it (differs from <see cref="Pid"/> behind a launcher).</summary>
+    public int DaemonPid => int.Parse(File.ReadAllText(System.IO.Path.Combine(Base, ".control", "perpd.pid")).Trim());
     public string Base { get; }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
@@ -34,15 +37,27 @@ public sealed class DaemonProcess : IDisposable
 
     /// <summary>Starts perpd with <paramref name="args"/> then the base, and waits for its socket.</summary>
     public static DaemonProcess Start(string baseDirectory, IEnumerable<string>? args = null,
-        IDictionary<string, string?>? environment = null, bool waitForSocket = true)
+        IDictionary<string, string?>? environment = null, bool waitForSocket = true) =>
+        StartThrough([], baseDirectory, args, environment, waitForSocket);
+
+    /// <summary>
+    /// Starts perpd through a launcher: <paramref name="launcher"/> is a command line whose
+    /// last word is followed by perpd's path, its arguments and the base (a shell that sets a
+    /// hostile inheritance and execs, strace, unshare). <see cref="Pid"/> is the launcher's.
+    /// </summary>
+    public static DaemonProcess StartThrough(IReadOnlyList<string> launcher, string baseDirectory,
+        IEnumerable<string>? args = null, IDictionary<string, string?>? environment = null, bool waitForSocket = true)
     {
-        var psi = new ProcessStartInfo(RepoPaths.Program("perpd"))
+        string perpd = RepoPaths.Program("perpd");
+        var psi = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : perpd)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
+        for (int i = 1; i < launcher.Count; i++) psi.ArgumentList.Add(launcher[i]);
+        if (launcher.Count > 0) psi.ArgumentList.Add(perpd);
         foreach (string a in args ?? []) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(baseDirectory);
         psi.Environment.Remove("PERP_BASE");
@@ -110,7 +125,15 @@ public sealed class DaemonProcess : IDisposable
     {
         // Services run in their own sessions; remember them before perpd goes so that
         // nothing a test started is left behind, grandchildren included.
-        var sessions = _process.HasExited ? [] : ChildPids();
+        var sessions = _process.HasExited ? new List<int>() : ChildPids().ToList();
+        // Behind a launcher (strace, a shell that did not exec) perpd is a grandchild.
+        int daemon = 0;
+        try { daemon = DaemonPid; } catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { }
+        if (daemon > 0 && daemon != _process.Id && ProcessKiller.IsAlive(daemon))
+        {
+            sessions.AddRange(Children(daemon));
+            ProcessKiller.Stop(daemon, TimeSpan.FromSeconds(12));
+        }
         ProcessKiller.Stop(_process.Id, TimeSpan.FromSeconds(12));
         _process.WaitForExit(5000);
         ProcessKiller.KillAll(sessions);
