@@ -62,9 +62,14 @@ internal sealed unsafe class ControlServer
         if (_spareFd >= 0) Libc.Close(_spareFd);
         int fd = Native.Accept4(_listenFd, null, null, Libc.SOCK_CLOEXEC);
         if (fd >= 0) Libc.Close(fd);
-        _log.Warning().Add("too many open files: closing a client connection").Line();
+        // One line per shortage (issue #11), not one per refused client.
+        if (!_shedding) _log.Warning().Add("too many open files: closing a client connection").Line();
+        _shedding = true;
         _spareFd = OpenSpare();
     }
+
+    /// <summary>Set while clients are shed for want of descriptors; cleared by the next accept.</summary>
+    private bool _shedding;
 
     /// <summary>The earliest stale deadline of a connected client, or long.MaxValue.</summary>
     public long NextDeadline()
@@ -108,6 +113,7 @@ internal sealed unsafe class ControlServer
                 if (errno is EMFILE or ENFILE) ShedWithSpare();
                 return; // EAGAIN, or an aborted connection
             }
+            _shedding = false;
             if (_clients.Count >= _maxClients)
             {
                 Libc.Close(fd);

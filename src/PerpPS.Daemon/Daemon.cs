@@ -31,7 +31,7 @@ internal sealed class Daemon
     private int _loggedServices = -1, _loggedClients = -1;
 
     public Daemon(DaemonOptions options, DaemonLog log, EventLoop loop, SignalBridge signals, int baseFd,
-        int listenFd, Spawner spawner, Tai64N started)
+        int listenFd, Spawner spawner, Tai64N started, DescriptorBudget budget)
     {
         _options = options;
         _log = log;
@@ -41,7 +41,8 @@ internal sealed class Daemon
         _deadlines = new DeadlineQueue();
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
         _supervisor.WatchChildren = signals.WatchChildren;
-        _scanner = new Scanner(baseFd, log, _table, _supervisor);
+        _supervisor.Budget = budget;
+        _scanner = new Scanner(baseFd, log, _table, _supervisor, budget);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
     }
