@@ -21,12 +21,15 @@ internal sealed class DaemonOptions
     public const string Usage = "usage: perpd [-hV] [-a secs] [-g gid] [basedir]";
     public const string UsageAdditions =
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
-        + " [-c conns] client connections served at once (default 20)";
+        + " [-c conns] client connections served at once (default 20);"
+        + " [-r] reap orphans as a child subreaper (always so as PID 1)";
 
     public uint AutoscanSeconds { get; private set; }
     public uint? SocketGroup { get; private set; }
     public uint StopTimeoutSeconds { get; private set; } = 10;
     public int MaxClients { get; private set; } = 20;
+    /// <summary>-r: become a child subreaper and reap every orphan (implied when perpd is PID 1).</summary>
+    public bool Subreaper { get; private set; }
     public string BaseDirectory { get; private set; } = "";
 
     /// <summary>What the command line asks for: run, or exit at once with a code.</summary>
@@ -61,6 +64,9 @@ internal sealed class DaemonOptions
                         else return UsageError(log, $"missing argument for option -{c}", out exitCode);
                         if (!options.Apply(c, value, log, out exitCode)) return Outcome.Exit;
                         j = a.Length;
+                        break;
+                    case 'r':
+                        options.Subreaper = true;
                         break;
                     case '?':
                         WriteRaw(Usage + "\n");

@@ -13,6 +13,7 @@ public sealed class DaemonProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private bool _launched;
 
     private DaemonProcess(Process process, string baseDirectory)
     {
@@ -26,8 +27,23 @@ public sealed class DaemonProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>perpd's own pid as its lock file records it (differs from <see cref="Pid"/> behind a launcher).</summary>
-    public int DaemonPid => int.Parse(File.ReadAllText(System.IO.Path.Combine(Base, ".control", "perpd.pid")).Trim());
+    /// <summary>
+    /// perpd's own pid (differs from <see cref="Pid"/> behind a launcher that forks): the one its
+    /// lock file records when that is the launcher or its child, else (perpd in its own pid
+    /// namespace records 1) the launcher's only child. Never a process outside the test's tree.
+    /// </summary>
+    public int DaemonPid
+    {
+        get
+        {
+            int recorded = int.Parse(File.ReadAllText(System.IO.Path.Combine(Base, ".control", "perpd.pid")).Trim());
+            if (recorded == _process.Id) return recorded;
+            var children = Children(_process.Id);
+            if (children.Contains(recorded)) return recorded;
+            if (children.Count == 1) return children[0];
+            throw new InvalidOperationException($"perpd's pid not found under launcher {_process.Id}");
+        }
+    }
     public string Base { get; }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
@@ -67,7 +83,7 @@ public sealed class DaemonProcess : IDisposable
                 if (v == null) psi.Environment.Remove(k);
                 else psi.Environment[k] = v;
             }
-        var daemon = new DaemonProcess(Process.Start(psi)!, baseDirectory);
+        var daemon = new DaemonProcess(Process.Start(psi)!, baseDirectory) { _launched = launcher.Count > 0 };
         if (waitForSocket)
             Wait.Until(() => daemon.HasExited || daemon.IsAnswering(), "perpd to answer on its socket");
         return daemon;
@@ -128,7 +144,9 @@ public sealed class DaemonProcess : IDisposable
         var sessions = _process.HasExited ? new List<int>() : ChildPids().ToList();
         // Behind a launcher (strace, a shell that did not exec) perpd is a grandchild.
         int daemon = 0;
-        try { daemon = DaemonPid; } catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { }
+        if (_launched && !_process.HasExited)
+            try { daemon = DaemonPid; }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidOperationException) { }
         if (daemon > 0 && daemon != _process.Id && ProcessKiller.IsAlive(daemon))
         {
             sessions.AddRange(Children(daemon));
