@@ -42,6 +42,10 @@ internal sealed class Daemon
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
         _supervisor.WatchChildren = signals.WatchChildren;
         _supervisor.Budget = budget;
+        _supervisor.Wanted = new WantedState(options.BaseDirectory);
+        _supervisor.Orphans = Adoption.Find(options.BaseDirectory);
+        if (_supervisor.Orphans.Count > 0)
+            log.Info().Add("found ").Count(_supervisor.Orphans.Count, " runscript", " runscripts").Add(" of a previous perpd: adopting").Line();
         _scanner = new Scanner(baseFd, log, _table, _supervisor, budget);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
         if (options.Subreaper || log.Pid == 1) StartReaping();

@@ -188,7 +188,16 @@ internal sealed unsafe class Scanner
             return false;
         }
         _table.Add(svc);
-        _supervisor.StartActivated(svc, down, once);
+        bool logDown = false;
+        if (_supervisor.Wanted is { } wanted && wanted.TryLoad(id, out char mainWant, out char logWant))
+        {
+            // What the last command asked of a perpd that did not shut down cleanly wins.
+            down = mainWant == 'd';
+            once = mainWant == 'o';
+            logDown = logWant == 'd';
+        }
+        _supervisor.Adopt(svc);
+        _supervisor.StartActivated(svc, down, once, logDown);
         _log.Info().Add("activated new service: ").Add(name).Line();
         return true;
     }

@@ -85,7 +85,11 @@ internal sealed partial class Supervisor
     {
         Service svc = sub.Owner;
         if (svc.Removed) return;
-        if (sub.Has(SubserviceFlags.IsOnce)) sub.Set(SubserviceFlags.WantDown);
+        if (sub.Has(SubserviceFlags.IsOnce) && !sub.Has(SubserviceFlags.WantDown))
+        {
+            sub.Set(SubserviceFlags.WantDown);
+            Wanted?.Save(svc); // once, not per restart: a once service that ran stays down after a crash
+        }
         if (!sub.Has(SubserviceFlags.IsReset))
         {
             // A start ended: its reset runs at once, whatever is wanted next.

@@ -26,6 +26,11 @@ internal static unsafe partial class Native
     [LibraryImport(LibC, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
+    public const int F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+
+    [LibraryImport(LibC, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
+
     [LibraryImport(LibC, EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall3(long number, long a, long b, long c);
 
