@@ -66,7 +66,7 @@ internal sealed partial class Supervisor
         if (now < sub.WhenOk)
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
-                .Add(sub.IsLog ? " for ./rc.log" : " for ./rc.main").Line();
+                .Add(" for ./rc.").Add(sub.Label).Line();
             // WhenOk moves only when a start really runs (OnDeadline): a held-back start that
             // is cancelled (`d`) and asked again (`u`) waits for the same instant, so however
             // many `u` arrive a start is held back at most one second (issue #11: 40 d/u pairs

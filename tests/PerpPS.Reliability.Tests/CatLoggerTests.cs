@@ -44,14 +44,14 @@ public sealed class CatLoggerTests(ITestOutputHelper output)
             touch {{done}}
             exec sleep 100000
             """;
-        var id = Services.IdOf(tb.AddService("numbers", main, $"[ \"$1\" = start ] || exit 0\nexec cat >> {logFile}\n"));
+        var id = Perp.Id(tb.AddService("numbers", main, $"[ \"$1\" = start ] || exit 0\nexec cat >> {logFile}\n"));
         using var daemon = DaemonProcess.Start(tb.Path);
 
         int kills = 0;
         uint lastKilled = 0;
         while (!File.Exists(done))
         {
-            var status = Services.Status(tb.Path, id);
+            var status = Perp.Status(tb.Path, id);
             var logger = status.Log;
             int pid = (int)logger.Pid, writer = (int)status.Main.Pid;
             if (pid != 0 && logger.Pid != lastKilled && !logger.IsResetting && writer != 0)

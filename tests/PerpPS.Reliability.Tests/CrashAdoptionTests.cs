@@ -29,7 +29,7 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             string name = $"s{i:D2}";
             string main = "[ \"$1\" = start ] || exit 0\nexec 2>&1\nwhile :; do echo tick; sleep 0.1; done\n";
             string log = $"[ \"$1\" = start ] || exit 0\nexec {tinylog} {Path.Combine(tb.Scratch, name)}\n";
-            ids.Add(Services.IdOf(tb.AddService(name, main, log)));
+            ids.Add(Perp.Id(tb.AddService(name, main, log)));
         }
         var everyPid = new HashSet<int>();
         try
@@ -40,16 +40,16 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             {
                 for (int i = 0; i < ids.Count; i++)
                 {
-                    mains[i] = Services.WaitForMain(tb.Path, ids[i]);
-                    Wait.Until(() => Services.Status(tb.Path, ids[i]).Log is { IsRunning: true, IsResetting: false }, "log up");
+                    mains[i] = Perp.WaitMainUp(tb.Path, ids[i]);
+                    Wait.Until(() => Perp.Status(tb.Path, ids[i]).Log is { IsRunning: true, IsResetting: false }, "log up");
                 }
-                for (int i = Running; i < ids.Count; i++) Services.Command(tb.Path, ids[i], 'd');
+                for (int i = Running; i < ids.Count; i++) Perp.Send(tb.Path, ids[i], 'd');
                 for (int i = 0; i < ids.Count; i++)
                 {
                     int k = i;
-                    Wait.Until(() => Services.Status(tb.Path, ids[k]) is var s && (k < Running ? s.Main.IsRunning : !s.Main.IsRunning)
+                    Wait.Until(() => Perp.Status(tb.Path, ids[k]) is var s && (k < Running ? s.Main.IsRunning : !s.Main.IsRunning)
                         && s.Log.IsRunning && !s.Log.IsResetting, "services settled");
-                    var st = Services.Status(tb.Path, ids[i]);
+                    var st = Perp.Status(tb.Path, ids[i]);
                     mains[i] = st.Main.Pid;
                     logs[i] = st.Log.Pid;
                     if (mains[i] != 0) everyPid.Add((int)mains[i]);
@@ -62,7 +62,7 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             using var second = DaemonProcess.Start(tb.Path);
             for (int i = 0; i < ids.Count; i++)
             {
-                var st = Services.Status(tb.Path, ids[i]);
+                var st = Perp.Status(tb.Path, ids[i]);
                 if (i < Running) Assert.Equal(mains[i], st.Main.Pid);   // adopted, not started twice
                 else Assert.True(!st.Main.IsRunning && st.Main.WantsDown, $"s{i:D2} came back up");
                 Assert.Equal(logs[i], st.Log.Pid);
@@ -80,9 +80,9 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
                 Wait.Until(() => CurrentSize(tb, k) > sizes[k], $"s{k:D2}'s logger to write");
             }
             Libc.Kill((int)logs[0], 15);
-            Wait.Until(() => Services.Status(tb.Path, ids[0]).Log is { IsRunning: true, IsResetting: false } l && l.Pid != logs[0],
+            Wait.Until(() => Perp.Status(tb.Path, ids[0]).Log is { IsRunning: true, IsResetting: false } l && l.Pid != logs[0],
                 "a new logger for s00");
-            everyPid.Add((int)Services.Status(tb.Path, ids[0]).Log.Pid);
+            everyPid.Add((int)Perp.Status(tb.Path, ids[0]).Log.Pid);
             long after = CurrentSize(tb, 0);
             Wait.Until(() => CurrentSize(tb, 0) > after, "the new logger of s00 to write");
             output.WriteLine(string.Join('\n', second.Lines.Where(l => l.Contains("adopt"))));

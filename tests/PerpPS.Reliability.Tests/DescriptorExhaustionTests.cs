@@ -24,7 +24,7 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output)
         Assert.True(File.Exists("/usr/bin/prlimit"), "prlimit (util-linux) is needed for this test");
         using var tb = new TempBase();
         var ids = new List<ServiceId>();
-        for (int i = 0; i < ServiceCount; i++) ids.Add(Services.IdOf(tb.AddService($"s{i:D3}", Services.Sleeper)));
+        for (int i = 0; i < ServiceCount; i++) ids.Add(Perp.Id(tb.AddService($"s{i:D3}", Scripts.Forever)));
         using var daemon = DaemonProcess.StartThrough(["/usr/bin/prlimit", "--nofile=64:64"], tb.Path);
         Wait.Until(() => daemon.Lines.Any(l => l.Contains("activated new service")), "a first activation");
         Thread.Sleep(1000); // past the first rescan pauses
@@ -51,9 +51,9 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output)
 
         // `d` of a running service works and takes it down.
         var victim = up[0];
-        var reply = Services.Command(tb.Path, victim, 'd');
+        var reply = Perp.Send(tb.Path, victim, 'd');
         Assert.Equal((ReplyKind.Error, 0), (reply.Kind, reply.Errno));
-        Wait.Until(() => Services.Status(tb.Path, victim).Main is { IsRunning: false, WantsDown: true }, "the service down");
+        Wait.Until(() => Perp.Status(tb.Path, victim).Main is { IsRunning: false, WantsDown: true }, "the service down");
 
         // Quiet: the 300 queries' connections are perp's "monitoring N" lines; anything else
         // repeated (activation failures at each 0.555 s rescan) would be a storm.

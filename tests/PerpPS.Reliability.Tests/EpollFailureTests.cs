@@ -21,7 +21,7 @@ public sealed class EpollFailureTests
         Assert.True(File.Exists("/usr/bin/strace"), "strace (fault injection) is needed for this test");
         using var tb = new TempBase();
         string journal = Path.Combine(tb.Scratch, "journal");
-        var id = Services.IdOf(tb.AddService("one", $$"""
+        var id = Perp.Id(tb.AddService("one", $$"""
             case $1 in start) echo "start $$" >> {{journal}}; exec sleep 100000 ;; esac
             exit 0
             """));
@@ -35,9 +35,9 @@ public sealed class EpollFailureTests
         Assert.Contains(daemon.Lines, l => l.Contains("failure epoll_ctl() for a client connection"));
 
         // The child whose pidfd could not be registered is still supervised.
-        uint first = Services.WaitForMain(tb.Path, id);
+        uint first = Perp.WaitMainUp(tb.Path, id);
         Libc.Kill((int)first, 9);
-        Wait.Until(() => Services.Status(tb.Path, id).Main is { IsRunning: true, IsResetting: false } m && m.Pid != first,
+        Wait.Until(() => Perp.Status(tb.Path, id).Main is { IsRunning: true, IsResetting: false } m && m.Pid != first,
             "main restarted after SIGKILL");
         Assert.False(daemon.HasExited, "perpd (under strace) exited");
         Libc.Kill(daemon.DaemonPid, 15);
@@ -49,7 +49,7 @@ public sealed class EpollFailureTests
         try
         {
             using var c = ControlClient.ConnectToBase(baseDirectory, TimeSpan.FromSeconds(2));
-            return c.Query(Services.IdOf(Path.Combine(baseDirectory, "one"))).Kind == Core.Protocol.ReplyKind.Status;
+            return c.Query(Perp.Id(Path.Combine(baseDirectory, "one"))).Kind == Core.Protocol.ReplyKind.Status;
         }
         catch (ControlException)
         {

@@ -15,18 +15,18 @@ public sealed class GovernorCapTests
     public void Forty_down_up_pairs_during_the_governor_wait_still_start_within_the_second()
     {
         using var tb = new TempBase();
-        var id = Services.IdOf(tb.AddService("bouncy", Services.Sleeper));
+        var id = Perp.Id(tb.AddService("bouncy", Scripts.Forever));
         using var daemon = DaemonProcess.Start(tb.Path);
-        Services.WaitForMain(tb.Path, id);
+        Perp.WaitMainUp(tb.Path, id);
         // A pair kills the young main; its restart is then held back by the governor (if the
         // main was already older than a second it restarts at once, young: try again).
         Wait.Until(() =>
         {
-            Services.Command(tb.Path, id, 'd');
-            Services.Command(tb.Path, id, 'u');
+            Perp.Send(tb.Path, id, 'd');
+            Perp.Send(tb.Path, id, 'u');
             for (int i = 0; i < 50; i++)
             {
-                var m = Services.Status(tb.Path, id).Main;
+                var m = Perp.Status(tb.Path, id).Main;
                 if (!m.IsRunning && !m.WantsDown) return true;
                 if (m.IsRunning && !m.IsResetting && i > 5) return false;
                 Thread.Sleep(5);
@@ -35,10 +35,10 @@ public sealed class GovernorCapTests
         }, "a restart held back by the governor");
         for (int i = 0; i < 40; i++)
         {
-            Services.Command(tb.Path, id, 'd');
-            Services.Command(tb.Path, id, 'u');
+            Perp.Send(tb.Path, id, 'd');
+            Perp.Send(tb.Path, id, 'u');
         }
         // A generous bound, five times the promise, far below the 40 s the old governor took.
-        Services.WaitForMain(tb.Path, id, TimeSpan.FromSeconds(5));
+        Perp.WaitMainUp(tb.Path, id, TimeSpan.FromSeconds(5));
     }
 }

@@ -29,7 +29,7 @@ public sealed class HostileInheritanceTests
         Assert.True(File.Exists(Hostile[0]), "perl (Debian: perl-base) is needed to start perpd with an inherited SIG_IGN and signal mask");
         using var tb = new TempBase();
         string journal = Path.Combine(tb.Scratch, "journal");
-        var id = Services.IdOf(tb.AddService("victim", $$"""
+        var id = Perp.Id(tb.AddService("victim", $$"""
             case $1 in
               start) echo "start $$" >> {{journal}}; exec sleep 100000 ;;
               reset) echo "reset $3 $4 $5" >> {{journal}} ;;
@@ -37,14 +37,14 @@ public sealed class HostileInheritanceTests
             exit 0
             """));
         using var daemon = DaemonProcess.StartThrough(Hostile, tb.Path);
-        uint first = Services.WaitForMain(tb.Path, id);
+        uint first = Perp.WaitMainUp(tb.Path, id);
 
         Libc.Kill((int)first, 9);
         // The reset learns how main really ended (the status was not lost to the kernel) ...
         Wait.Until(() => File.Exists(journal) && File.ReadAllText(journal).Contains("reset signal 9 SIGKILL"),
             "the reset to report SIGKILL\n" + string.Join('\n', daemon.Lines));
         // ... and main comes back.
-        uint second = Services.WaitForMain(tb.Path, id);
+        uint second = Perp.WaitMainUp(tb.Path, id);
         Assert.NotEqual(first, second);
 
         Libc.Kill(daemon.DaemonPid, 15);

@@ -24,7 +24,7 @@ public sealed class Pid1Tests
         using var tb = new TempBase();
         string journal = Path.Combine(tb.Scratch, "journal");
         // Each `sh -c 'sleep 0.1 &'` exits at once, so its sleep is orphaned to perpd.
-        var id = Services.IdOf(tb.AddService("orphaner", $$"""
+        var id = Perp.Id(tb.AddService("orphaner", $$"""
             [ "$1" = start ] || exit 0
             i=0
             while [ $i -lt {{Orphans}} ]; do i=$((i+1)); sh -c 'sleep 0.1 &'; echo $i >> {{journal}}; sleep 0.05; done
@@ -37,12 +37,12 @@ public sealed class Pid1Tests
             : DaemonProcess.Start(tb.Path, ["-r"]);
         int perpd = daemon.DaemonPid;
         Wait.Until(() => File.Exists(journal) && File.ReadAllText(journal).Contains("done"), "the orphans to be made");
-        Wait.Until(() => ProcFs.ZombieChildren(perpd).Count == 0 && ProcStat.ChildrenOf(perpd).Count == 1,
-            $"perpd ({perpd}) to have reaped every orphan: children {string.Join(',', ProcStat.ChildrenOf(perpd))}");
+        Wait.Until(() => ProcFs.ZombieChildren(perpd).Count == 0 && ProcFs.ChildrenOf(perpd, includeZombies: true).Count == 1,
+            $"perpd ({perpd}) to have reaped every orphan: children {string.Join(',', ProcFs.ChildrenOf(perpd, includeZombies: true))}");
         Assert.Contains(daemon.Lines, l => l.Contains(asPid1 ? "running as PID 1: reaping orphans" : "child subreaper: reaping orphans"));
 
         // The supervised child is still perpd's to reap, with its status.
-        Services.WaitForMain(tb.Path, id);
+        Perp.WaitMainUp(tb.Path, id);
         Libc.Kill(perpd, 15);
         Assert.Equal(0, daemon.WaitForExit(TimeSpan.FromSeconds(20)));
         Assert.Contains(daemon.Lines, l => l.EndsWith("termination complete", StringComparison.Ordinal));
