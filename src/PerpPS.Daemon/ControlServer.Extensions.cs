@@ -144,7 +144,7 @@ internal sealed unsafe partial class ControlServer
         }
         if (s.Pending == c.Writing) return;
         c.Writing = s.Pending;
-        _loop.Modify(c.Fd, EventSource.Client, s.Pending ? Native.EPOLLIN | Native.EPOLLOUT : Native.EPOLLIN);
+        if (_loop.TryModify(c.Fd, EventSource.Client, s.Pending ? Native.EPOLLIN | Native.EPOLLOUT : Native.EPOLLIN) != 0) Close(c);
     }
 
     private void ForgetSubscriber(ClientConnection c)

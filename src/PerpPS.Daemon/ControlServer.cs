@@ -62,9 +62,14 @@ internal sealed unsafe partial class ControlServer
         if (_spareFd >= 0) Libc.Close(_spareFd);
         int fd = Native.Accept4(_listenFd, null, null, Libc.SOCK_CLOEXEC);
         if (fd >= 0) Libc.Close(fd);
-        _log.Warning().Add("too many open files: closing a client connection").Line();
+        // One line per shortage (issue #11), not one per refused client.
+        if (!_shedding) _log.Warning().Add("too many open files: closing a client connection").Line();
+        _shedding = true;
         _spareFd = OpenSpare();
     }
+
+    /// <summary>Set while clients are shed for want of descriptors; cleared by the next accept.</summary>
+    private bool _shedding;
 
     /// <summary>The earliest stale deadline of a connected client, or long.MaxValue.</summary>
     public long NextDeadline()
@@ -109,6 +114,7 @@ internal sealed unsafe partial class ControlServer
                 if (errno is EMFILE or ENFILE) ShedWithSpare();
                 return; // EAGAIN, or an aborted connection
             }
+            _shedding = false;
             if (_clients.Count >= _maxClients)
             {
                 Libc.Close(fd);
@@ -117,9 +123,16 @@ internal sealed unsafe partial class ControlServer
             }
             var c = new ClientConnection(fd, Native.MonotonicNanoseconds() + StaleAfter);
             if (fd >= _byFd.Length) Array.Resize(ref _byFd, Math.Max(fd + 1, _byFd.Length * 2));
+            int addErrno = _loop.TryAdd(fd, EventSource.Client, Native.EPOLLIN);
+            if (addErrno != 0)
+            {
+                // Not fatal (issue #11): this client is closed, the next one may fare better.
+                Libc.Close(fd);
+                _log.Warning().Add("failure epoll_ctl() for a client connection: ").Errno(addErrno).Line();
+                continue;
+            }
             _byFd[fd] = c;
             _clients.Add(c);
-            _loop.Add(fd, EventSource.Client, Native.EPOLLIN);
         }
     }
 
@@ -210,7 +223,7 @@ internal sealed unsafe partial class ControlServer
                     if (!c.Writing)
                     {
                         c.Writing = true;
-                        _loop.Modify(c.Fd, EventSource.Client, Native.EPOLLOUT);
+                        if (_loop.TryModify(c.Fd, EventSource.Client, Native.EPOLLOUT) != 0) Close(c);
                     }
                     return;
                 }
@@ -224,7 +237,11 @@ internal sealed unsafe partial class ControlServer
         if (c.Writing)
         {
             c.Writing = false;
-            _loop.Modify(c.Fd, EventSource.Client, Native.EPOLLIN);
+            if (_loop.TryModify(c.Fd, EventSource.Client, Native.EPOLLIN) != 0)
+            {
+                Close(c);
+                return;
+            }
         }
         c.Deadline = Native.MonotonicNanoseconds() + StaleAfter;
     }

@@ -31,7 +31,7 @@ internal sealed class Daemon
     private int _loggedServices = -1, _loggedClients = -1;
 
     public Daemon(DaemonOptions options, DaemonLog log, EventLoop loop, SignalBridge signals, int baseFd,
-        int listenFd, Spawner spawner, Tai64N started)
+        int listenFd, Spawner spawner, Tai64N started, DescriptorBudget budget)
     {
         _options = options;
         _log = log;
@@ -41,12 +41,34 @@ internal sealed class Daemon
         _deadlines = new DeadlineQueue();
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
         _supervisor.WatchChildren = signals.WatchChildren;
-        _scanner = new Scanner(baseFd, log, _table, _supervisor);
+        _supervisor.Budget = budget;
+        _supervisor.Wanted = new WantedState(options.BaseDirectory);
+        _supervisor.Orphans = Adoption.Find(options.BaseDirectory);
+        if (_supervisor.Orphans.Count > 0)
+            log.Info().Add("found ").Count(_supervisor.Orphans.Count, " runscript", " runscripts").Add(" of a previous perpd: adopting").Line();
+        _scanner = new Scanner(baseFd, log, _table, _supervisor, budget);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
         var events = new EventStream(options.MaxSubscribers);
         _supervisor.Events = events;
         _server.Events = events;
+        if (options.Subreaper || log.Pid == 1) StartReaping();
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
+    }
+
+    /// <summary>
+    /// PID 1 or -r: orphans are re-parented to perpd and reaped on SIGCHLD. A subreaper is
+    /// asked for with prctl; PID 1 is one already.
+    /// </summary>
+    private void StartReaping()
+    {
+        if (_log.Pid != 1 && Native.Prctl(Native.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+        {
+            _log.Warning().Add("failure prctl(PR_SET_CHILD_SUBREAPER): ").Errno(Native.Errno).Add("; orphans are not reaped").Line();
+            return;
+        }
+        _supervisor.ReapsOrphans = true;
+        _signals.WatchChildren();
+        _log.Info().Add(_log.Pid == 1 ? "running as PID 1: reaping orphans" : "child subreaper: reaping orphans").Line();
     }
 
     /// <summary>Runs until termination is complete; returns the exit code.</summary>
@@ -117,7 +139,11 @@ internal sealed class Daemon
 
     private void OnSignals(int pending)
     {
-        if ((pending & SignalBridge.Child) != 0) _supervisor.ReapUnwatched();
+        if ((pending & SignalBridge.Child) != 0)
+        {
+            _supervisor.ReapUnwatched();
+            _supervisor.ReapOrphans();
+        }
         if (_terminating) return; // further TERM/INT/HUP are ignored (spec §2.4)
         if ((pending & SignalBridge.Terminate) != 0)
         {

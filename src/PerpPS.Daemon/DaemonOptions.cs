@@ -25,7 +25,8 @@ internal sealed class DaemonOptions
     public const string UsageAdditions =
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
         + " [-c conns] client connections served at once (default 20);"
-        + " [-w subs] event subscribers served at once (default 128)";
+        + " [-w subs] event subscribers served at once (default 128);"
+        + " [-r] reap orphans as a child subreaper (always so as PID 1)";
 
     /// <summary>More clients than this at once are not served (-c is clamped to it).</summary>
     private const uint MaxClientsCeiling = 10_000;
@@ -35,6 +36,8 @@ internal sealed class DaemonOptions
     public uint StopTimeoutSeconds { get; private set; } = 10;
     public int MaxClients { get; private set; } = 20;
     public int MaxSubscribers { get; private set; } = 128;
+    /// <summary>-r: become a child subreaper and reap every orphan (implied when perpd is PID 1).</summary>
+    public bool Subreaper { get; private set; }
     public string BaseDirectory { get; private set; } = "";
 
     /// <summary>What the command line asks for: run, or exit at once with a code.</summary>
@@ -45,7 +48,7 @@ internal sealed class DaemonOptions
     {
         options = new DaemonOptions();
         exitCode = 0;
-        var opt = new NextOpt(args, "hVa:g:k:c:w:", start: 0);
+        var opt = new NextOpt(args, "hVa:g:k:c:w:r", start: 0);
         for (char c; (c = opt.Next()) != NextOpt.End;)
         {
             switch (c)
@@ -56,6 +59,9 @@ internal sealed class DaemonOptions
                 case 'V':
                     WriteRaw("version: perpd 2.07\n");
                     return Outcome.Exit;
+                case 'r':
+                    options.Subreaper = true;
+                    break;
                 case NextOpt.Invalid when opt.Got == '?':
                     WriteRaw(Usage + "\n");
                     exitCode = ExitCode.Usage;

@@ -46,9 +46,22 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>The eventfd signal handlers write to.</summary>
     public int WakeupFd => _wakeup;
 
-    public void Add(int fd, EventSource source, uint events) => Control(Native.EPOLL_CTL_ADD, fd, source, events);
+    /// <summary>Adds a descriptor perpd cannot run without (at start-up): a failure is fatal.</summary>
+    public void Add(int fd, EventSource source, uint events)
+    {
+        int errno = TryAdd(fd, source, events);
+        if (errno != 0) throw new PosixException(errno, "failure epoll_ctl()");
+    }
 
-    public void Modify(int fd, EventSource source, uint events) => Control(Native.EPOLL_CTL_MOD, fd, source, events);
+    /// <summary>
+    /// Adds a descriptor; returns 0 or the errno (ENOMEM, ENOSPC past fs.epoll.max_user_watches).
+    /// Callers in the loop handle a failure (a child falls back to SIGCHLD, a client is
+    /// closed): an epoll_ctl failure must never take perpd and its services down (issue #11).
+    /// </summary>
+    public int TryAdd(int fd, EventSource source, uint events) => Control(Native.EPOLL_CTL_ADD, fd, source, events);
+
+    /// <summary>Changes the events of a registered descriptor; returns 0 or the errno.</summary>
+    public int TryModify(int fd, EventSource source, uint events) => Control(Native.EPOLL_CTL_MOD, fd, source, events);
 
     public void Remove(int fd)
     {
@@ -56,14 +69,13 @@ internal sealed unsafe class EventLoop : IDisposable
         Native.EpollCtl(_epoll, Native.EPOLL_CTL_DEL, fd, ev);
     }
 
-    private void Control(int op, int fd, EventSource source, uint events)
+    private int Control(int op, int fd, EventSource source, uint events)
     {
         byte* ev = stackalloc byte[16];
         *(uint*)ev = events;
         ulong data = ((ulong)source << 32) | (uint)fd;
         BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(ev + DataOffset, 8), data);
-        if (Native.EpollCtl(_epoll, op, fd, ev) != 0)
-            throw new PosixException(Native.Errno, "failure epoll_ctl()");
+        return Native.EpollCtl(_epoll, op, fd, ev) != 0 ? Native.Errno : 0;
     }
 
     /// <summary>

@@ -45,16 +45,9 @@ namespace PerpPS.Daemon
             }
             var started = Tai64N.Now();
             using var environment = new EnvironmentBlock(options.BaseDirectory);
-            using var spawner = new Spawner(environment) { PidFdCeiling = PidFdCeiling() };
-            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started).Run();
-        }
-
-        /// <summary>The soft descriptor limit minus a reserve of 64 (see Spawner.PidFdCeiling).</summary>
-        private static int PidFdCeiling()
-        {
-            Libc.RLimit limit;
-            if (Libc.GetRLimit(Libc.RLIMIT_NOFILE, &limit) != 0 || limit.Current > int.MaxValue) return int.MaxValue;
-            return (int)Math.Max(0, (long)limit.Current - 64);
+            var budget = DescriptorBudget.FromLimit();
+            using var spawner = new Spawner(environment) { PidFdCeiling = budget.PidFdCeiling };
+            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started, budget).Run();
         }
 
         private static int Fatal(DaemonLog log, string message)

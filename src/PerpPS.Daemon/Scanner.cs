@@ -28,8 +28,13 @@ internal sealed unsafe class Scanner
     private readonly byte[] _buffer = new byte[BufferSize];
     private readonly byte[] _name = new byte[512];
 
-    public Scanner(int baseFd, DaemonLog log, ServiceTable table, Supervisor supervisor)
+    private readonly DescriptorBudget _budget;
+    /// <summary>Services left for a later scan for want of descriptors (this scan, and as last logged).</summary>
+    private int _deferred, _loggedDeferred;
+
+    public Scanner(int baseFd, DaemonLog log, ServiceTable table, Supervisor supervisor, DescriptorBudget budget)
     {
+        _budget = budget;
         _baseFd = baseFd;
         _log = log;
         _table = table;
@@ -41,6 +46,7 @@ internal sealed unsafe class Scanner
     {
         foreach (var s in _table.All) s.Flags &= ~ServiceFlags.Active;
         int failures = 0;
+        _deferred = 0;
         bool readFailed = false;
         Libc.Lseek(_baseFd, 0, 0);
         fixed (byte* buffer = _buffer)
@@ -85,12 +91,26 @@ internal sealed unsafe class Scanner
                 if (!s.AnythingRunning) _supervisor.Remove(s);
             }
         }
-        if (failures > 0)
+        LogShortage();
+        if (failures > _deferred)
         {
             _log.Warning().Add("pausing on service activation failure...").Line();
             return false;
         }
-        return true;
+        return failures == 0; // deferred services: rescan after the pause, silently
+    }
+
+    /// <summary>One line when services start waiting for descriptors, one when none waits any more.</summary>
+    private void LogShortage()
+    {
+        if ((_deferred > 0) == (_loggedDeferred > 0)) return;
+        _loggedDeferred = _deferred;
+        if (_deferred > 0)
+            _log.Warning().Add("descriptors running low: ").Count(_deferred, " service waits", " services wait")
+                .Add(" for activation (the last ").Count(_budget.ClientReserve, " descriptor is", " descriptors are")
+                .Add(" kept for clients)").Line();
+        else
+            _log.Info().Add("descriptors available again: every service is activated").Line();
     }
 
     /// <summary>One entry of the base: false when it should have been activated and could not.</summary>
@@ -130,9 +150,21 @@ internal sealed unsafe class Scanner
         }
         int fd;
         fixed (byte* p = _name) fd = Native.OpenAt(_baseFd, p, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+        if (fd >= 0 && _budget.TooHighForService(fd))
+        {
+            Libc.Close(fd);
+            _deferred++;
+            return false;
+        }
         if (fd < 0)
         {
-            _log.Warning().Add("failure open() on service definition directory ").Add(name).Add(": ").Errno(Native.Errno).Line();
+            int errno = Native.Errno;
+            if (errno is 24 or 23) // EMFILE, ENFILE: wait, reported once by LogShortage
+            {
+                _deferred++;
+                return false;
+            }
+            _log.Warning().Add("failure open() on service definition directory ").Add(name).Add(": ").Errno(errno).Line();
             _log.Warning().Add("unable to activate new service ").Add(name).Line();
             return false;
         }
@@ -144,14 +176,28 @@ internal sealed unsafe class Scanner
             if (rcLog.IsOwnerExecutable) svc.Flags |= ServiceFlags.HasLog;
             else _log.Warning().Add("rc.log exists but is not set executable for ").Add(name).Line();
         }
-        if (svc.HasLog && !_supervisor.OpenLogPipe(svc))
+        if (svc.HasLog && !_supervisor.OpenLogPipe(svc, quietOnShortage: true))
         {
             Libc.Close(fd);
+            if (_supervisor.LastPipeShortage)
+            {
+                _deferred++;
+                return false;
+            }
             _log.Warning().Add("unable to activate new service ").Add(name).Line();
             return false;
         }
         _table.Add(svc);
-        _supervisor.StartActivated(svc, down, once);
+        bool logDown = false;
+        if (_supervisor.Wanted is { } wanted && wanted.TryLoad(id, out char mainWant, out char logWant))
+        {
+            // What the last command asked of a perpd that did not shut down cleanly wins.
+            down = mainWant == 'd';
+            once = mainWant == 'o';
+            logDown = logWant == 'd';
+        }
+        _supervisor.Adopt(svc);
+        _supervisor.StartActivated(svc, down, once, logDown);
         _log.Info().Add("activated new service: ").Add(name).Line();
         return true;
     }

@@ -1,5 +1,6 @@
 using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
+using PerpPS.Daemon.Interop;
 
 namespace PerpPS.Daemon;
 
@@ -22,17 +23,37 @@ internal sealed class SignalBridge : IDisposable
     public SignalBridge(int wakeupFd)
     {
         _wakeupFd = wakeupFd;
-        // A shell starting perpd in the background leaves SIGINT (and nohup SIGHUP) ignored,
-        // and .NET keeps an inherited ignore. perp catches them regardless: so do we.
-        Libc.Signal(1, 0);
-        Libc.Signal(2, 0);
-        Libc.Signal(15, 0);
+        ResetInherited();
         _registrations =
         [
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnTerminate),
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup),
         ];
+    }
+
+    /// <summary>
+    /// Puts back what perpd's caller may have changed (issue #11, hostile inheritance): every
+    /// inherited SIG_IGN becomes SIG_DFL and the signal mask is emptied. A shell starting
+    /// perpd in the background leaves SIGINT and SIGQUIT ignored (nohup: SIGHUP); a container
+    /// runtime or a careless parent may ignore SIGCHLD, and then the kernel reaps every child
+    /// itself: waitid finds nothing, the exit statuses are lost. A blocked SIGTERM would keep
+    /// perpd from ever stopping. Only SIGPIPE stays ignored: the .NET runtime ignores it on
+    /// purpose (a write to a closed socket must return EPIPE). Handlers the runtime installed
+    /// (SIGSEGV and friends) are not SIG_IGN and are left alone; 32 and 33 are glibc's.
+    /// </summary>
+    public static unsafe void ResetInherited()
+    {
+        byte* old = stackalloc byte[Native.SigActionSize];
+        for (int sig = 1; sig <= 64; sig++)
+        {
+            if (sig is 9 or 19 or 13 or 32 or 33) continue; // KILL, STOP: fixed; PIPE: the runtime's
+            if (Native.SigAction(sig, null, old) != 0) continue;
+            if (*(nint*)old == Native.SIG_IGN) Libc.Signal(sig, Native.SIG_DFL);
+        }
+        byte* empty = stackalloc byte[Libc.SigSetSize];
+        Libc.SigEmptySet(empty);
+        Native.SigProcMask(Native.SIG_SETMASK, empty, null);
     }
 
     /// <summary>

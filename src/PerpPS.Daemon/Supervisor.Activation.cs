@@ -10,10 +10,11 @@ internal sealed partial class Supervisor
 {
 
     /// <summary>Spec §4.4 steps 4–5: log first (the pipe has a reader), then main.</summary>
-    public void StartActivated(Service svc, bool down, bool once)
+    public void StartActivated(Service svc, bool down, bool once, bool logDown = false)
     {
         Events.Emit(EventKind.Activated, svc);
-        if (svc.HasLog) RequestStart(svc.Log);
+        if (logDown) svc.Log.Set(SubserviceFlags.WantDown);
+        else if (svc.HasLog) RequestStart(svc.Log);
         if (down)
         {
             svc.Flags |= ServiceFlags.Down;
@@ -72,6 +73,7 @@ internal sealed partial class Supervisor
     public void Remove(Service svc)
     {
         _log.Info().Add("deactivating service ").Add(svc.Name).Line();
+        Wanted?.Forget(svc.Id);
         ClosePipe(svc);
         if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
         svc.DirectoryFd = -1;

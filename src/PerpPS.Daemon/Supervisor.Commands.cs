@@ -15,6 +15,18 @@ internal sealed partial class Supervisor
         if (svc.IsCulling) return Errno.EBUSY;
         if (!ControlCommand.IsKnown(command)) return Errno.EPROTO;
         bool group = (flags & CommandFlags.KillProcessGroup) != 0;
+        if (command is ControlCommand.DownAll or ControlCommand.UpAll or ControlCommand.Up or ControlCommand.Once or ControlCommand.Down)
+        {
+            int result = ApplyWant(svc, command, flags, group);
+            Wanted?.Save(svc); // a few bytes per wanted-state command, never per restart
+            return result;
+        }
+        Apply((flags & CommandFlags.Log) != 0 ? svc.Log : svc.Main, command, group);
+        return 0;
+    }
+
+    private int ApplyWant(Service svc, byte command, CommandFlags flags, bool group)
+    {
         if (command is ControlCommand.DownAll or ControlCommand.UpAll)
         {
             if ((flags & CommandFlags.Log) != 0) return 0;

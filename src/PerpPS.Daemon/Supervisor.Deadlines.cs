@@ -17,6 +17,7 @@ internal sealed partial class Supervisor
             case DeadlineKind.GovernedStart:
                 if (!sub.StartPending) return;
                 sub.StartPending = false;
+                sub.WhenOk = Native.MonotonicNanoseconds() + Second;
                 SpawnStart(sub);
                 return;
             case DeadlineKind.SpawnRetry:

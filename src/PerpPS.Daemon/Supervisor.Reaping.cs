@@ -22,13 +22,36 @@ internal sealed partial class Supervisor
                 _warnedReserve = true;
                 _log.Warning().Add("descriptors running low: further children are watched through SIGCHLD").Line();
             }
-            _unwatched.Add(sub);
-            WatchChildren?.Invoke();
+            WatchBySignal(sub);
             return;
         }
+        int errno = _loop.TryAdd(sub.PidFd, EventSource.Child, Native.EPOLLIN);
+        if (errno != 0)
+        {
+            // epoll full or out of memory: the child is still supervised, through SIGCHLD.
+            if (!_warnedEpoll)
+            {
+                _warnedEpoll = true;
+                _log.Warning().Add("failure epoll_ctl() for service ").Add(sub.Owner.Name).Add(": ").Errno(errno)
+                    .Add("; watching children through SIGCHLD").Line();
+            }
+            Libc.Close(sub.PidFd);
+            sub.PidFd = -1;
+            WatchBySignal(sub);
+            return;
+        }
+        _warnedEpoll = false;
         _table.MapPidFd(sub.PidFd, sub);
-        _loop.Add(sub.PidFd, EventSource.Child, Native.EPOLLIN);
     }
+
+    private void WatchBySignal(Subservice sub)
+    {
+        _unwatched.Add(sub);
+        WatchChildren?.Invoke();
+    }
+
+    /// <summary>One warning per run of epoll_ctl failures, not one per child (issue #11).</summary>
+    private bool _warnedEpoll;
 
     private readonly List<Subservice> _unwatched = new();
     private readonly List<Subservice> _reapScratch = new();
@@ -69,13 +92,23 @@ internal sealed partial class Supervisor
         Ended(sub, t);
     }
 
-    /// <summary>waitid(WEXITED|WNOHANG) on one child; false while it still runs.</summary>
+    /// <summary>
+    /// waitid(WEXITED|WNOHANG) on one child; false while it still runs. ECHILD means the
+    /// process is gone without a status for us (reaped by someone else, or never our child):
+    /// it ended, status unknown. Taking ECHILD for "still running" made a level-triggered
+    /// pidfd fire forever (issue #11).
+    /// </summary>
     private static unsafe bool TryReap(int idType, int id, out Termination t)
     {
         byte* info = stackalloc byte[128];
         new Span<byte>(info, 128).Clear();
         t = default;
-        if (Libc.WaitId(idType, id, info, Libc.WEXITED | Libc.WNOHANG) != 0) return false;
+        if (Libc.WaitId(idType, id, info, Libc.WEXITED | Libc.WNOHANG) != 0)
+        {
+            if (Native.Errno != Errno.ECHILD) return false;
+            t = Termination.Unknown;
+            return true;
+        }
         if (*(int*)(info + 16) == 0) return false; // si_pid 0: nothing has exited
         int code = *(int*)(info + 8);
         t = new Termination(code != Native.CLD_EXITED, *(int*)(info + 24), code == Native.CLD_DUMPED);

@@ -67,11 +67,14 @@ internal sealed partial class Supervisor
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
                 .Add(" for ./rc.").Add(sub.Label).Line();
+            // WhenOk moves only when a start really runs (OnDeadline): a held-back start that
+            // is cancelled (`d`) and asked again (`u`) waits for the same instant, so however
+            // many `u` arrive a start is held back at most one second (issue #11: 40 d/u pairs
+            // used to push it 40 s out, one second per held-back start).
             sub.StartPending = true;
             OnStartHeld(sub, sub.WhenOk - now);
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
-            sub.WhenOk += Second;
             return;
         }
         sub.WhenOk = now + Second;
@@ -83,7 +86,11 @@ internal sealed partial class Supervisor
     {
         Service svc = sub.Owner;
         if (svc.Removed) return;
-        if (sub.Has(SubserviceFlags.IsOnce)) sub.Set(SubserviceFlags.WantDown);
+        if (sub.Has(SubserviceFlags.IsOnce) && !sub.Has(SubserviceFlags.WantDown))
+        {
+            sub.Set(SubserviceFlags.WantDown);
+            Wanted?.Save(svc); // once, not per restart: a once service that ran stays down after a crash
+        }
         if (!sub.Has(SubserviceFlags.IsReset))
         {
             // A start ended: its reset runs at once, whatever is wanted next.

@@ -7,4 +7,15 @@ internal readonly record struct Termination(bool Signaled, int Value, bool Dumpe
 {
     /// <summary>A pre-exec failure counts as exit 111, like perp's child that could not exec.</summary>
     public static readonly Termination ExecFailure = new(false, ExitCode.Fatal);
+
+    /// <summary>
+    /// The process ended but its status cannot be known: it was not perpd's child (adopted
+    /// after a crash of the previous perpd), or someone else reaped it (an inherited
+    /// SIGCHLD=SIG_IGN before perpd reset it). The reset gets <c>exit -1</c>, as runit's
+    /// finish gets -1 for a status it cannot tell. (Hook for the extended status of #9: a
+    /// last exit that is "unknown".)
+    /// </summary>
+    public static readonly Termination Unknown = new(false, -1);
+
+    public bool IsUnknown => this == Unknown;
 }

@@ -14,6 +14,7 @@ public sealed class DaemonProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private bool _launched;
 
     private DaemonProcess(Process process, string baseDirectory)
     {
@@ -26,6 +27,24 @@ public sealed class DaemonProcess : IDisposable
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>
+    /// perpd's own pid (differs from <see cref="Pid"/> behind a launcher that forks): the one its
+    /// lock file records when that is the launcher or its child, else (perpd in its own pid
+    /// namespace records 1) the launcher's only child. Never a process outside the test's tree.
+    /// </summary>
+    public int DaemonPid
+    {
+        get
+        {
+            int recorded = int.Parse(File.ReadAllText(System.IO.Path.Combine(Base, ".control", "perpd.pid")).Trim());
+            if (recorded == _process.Id) return recorded;
+            var children = Children(_process.Id);
+            if (children.Contains(recorded)) return recorded;
+            if (children.Count == 1) return children[0];
+            throw new InvalidOperationException($"perpd's pid not found under launcher {_process.Id}");
+        }
+    }
     public string Base { get; }
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
@@ -35,15 +54,27 @@ public sealed class DaemonProcess : IDisposable
 
     /// <summary>Starts perpd with <paramref name="args"/> then the base, and waits for its socket.</summary>
     public static DaemonProcess Start(string baseDirectory, IEnumerable<string>? args = null,
-        IDictionary<string, string?>? environment = null, bool waitForSocket = true)
+        IDictionary<string, string?>? environment = null, bool waitForSocket = true) =>
+        StartThrough([], baseDirectory, args, environment, waitForSocket);
+
+    /// <summary>
+    /// Starts perpd through a launcher: <paramref name="launcher"/> is a command line whose
+    /// last word is followed by perpd's path, its arguments and the base (a shell that sets a
+    /// hostile inheritance and execs, strace, unshare). <see cref="Pid"/> is the launcher's.
+    /// </summary>
+    public static DaemonProcess StartThrough(IReadOnlyList<string> launcher, string baseDirectory,
+        IEnumerable<string>? args = null, IDictionary<string, string?>? environment = null, bool waitForSocket = true)
     {
-        var psi = new ProcessStartInfo(RepoPaths.Program("perpd"))
+        string perpd = RepoPaths.Program("perpd");
+        var psi = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : perpd)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
+        for (int i = 1; i < launcher.Count; i++) psi.ArgumentList.Add(launcher[i]);
+        if (launcher.Count > 0) psi.ArgumentList.Add(perpd);
         foreach (string a in args ?? []) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(baseDirectory);
         psi.Environment.Remove("PERP_BASE");
@@ -53,7 +84,7 @@ public sealed class DaemonProcess : IDisposable
                 if (v == null) psi.Environment.Remove(k);
                 else psi.Environment[k] = v;
             }
-        var daemon = new DaemonProcess(Process.Start(psi)!, baseDirectory);
+        var daemon = new DaemonProcess(Process.Start(psi)!, baseDirectory) { _launched = launcher.Count > 0 };
         if (waitForSocket)
             Wait.Until(() => daemon.HasExited || daemon.IsAnswering(), "perpd to answer on its socket");
         return daemon;
@@ -115,7 +146,17 @@ public sealed class DaemonProcess : IDisposable
     {
         // Services run in their own sessions; remember them before perpd goes so that
         // nothing a test started is left behind, grandchildren included.
-        var sessions = _process.HasExited ? [] : ChildPids();
+        var sessions = _process.HasExited ? new List<int>() : ChildPids().ToList();
+        // Behind a launcher (strace, a shell that did not exec) perpd is a grandchild.
+        int daemon = 0;
+        if (_launched && !_process.HasExited)
+            try { daemon = DaemonPid; }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or InvalidOperationException) { }
+        if (daemon > 0 && daemon != _process.Id && ProcessKiller.IsAlive(daemon))
+        {
+            sessions.AddRange(Children(daemon));
+            ProcessKiller.Stop(daemon, TimeSpan.FromSeconds(12));
+        }
         ProcessKiller.Stop(_process.Id, TimeSpan.FromSeconds(12));
         _process.WaitForExit(5000);
         ProcessKiller.KillAll(sessions);

@@ -143,11 +143,15 @@ internal sealed unsafe class LogWriter
     /// Writes the gathered lines; a failing write (disk full) is retried every 0.555 s with
     /// perp's warning, while stdin waits and the writers block on the full pipe. Decision:
     /// a SIGTERM during that wait ends tinylog with 111 (as perp does for rotation retries)
-    /// so a full disk cannot hang a shutdown; the unwritten lines could not be stored anyway.
+    /// so a full disk cannot hang a shutdown, but only after one more write attempt once the
+    /// signal was seen: space freed during the pause is used, not thrown away with the lines
+    /// (issue #11: a SIGTERM while full, then space freed, lost a line). Exiting, tinylog cuts
+    /// a line the disk took only part of back out of <c>current</c>, so no line is left torn.
     /// </summary>
     public void Flush()
     {
         int done = 0;
+        bool lastChance = false;
         while (done < _outLength)
         {
             nint n;
@@ -160,11 +164,25 @@ internal sealed unsafe class LogWriter
             }
             int errno = n < 0 ? Marshal.GetLastPInvokeError() : Errno.ENOSPC;
             if (errno == Errno.EINTR) continue;
+            if (lastChance)
+            {
+                CutTornLine(done);
+                throw _tool.Fatal("terminating on signal during failure write() on current", errno);
+            }
             _tool.Warn($"pausing on write() error: {Errno.Describe(errno)}");
             Thread.Sleep(Pause);
-            if (_terminating()) throw _tool.Fatal("terminating on signal during failure write() on current", errno);
+            if (_terminating()) lastChance = true;
         }
         _outLength = 0;
+    }
+
+    /// <summary>Truncates <c>current</c> to the end of the last whole line written of the buffer.</summary>
+    private void CutTornLine(int written)
+    {
+        int lastNewline = _out.AsSpan(0, written).LastIndexOf((byte)'\n');
+        int torn = written - (lastNewline + 1);
+        if (torn == 0) return;
+        if (Libc.Ftruncate(_dir.Fd, _dir.Size - torn) == 0) _dir.Size -= torn;
     }
 
     private static byte[] ControlBytes()
