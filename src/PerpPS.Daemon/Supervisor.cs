@@ -74,7 +74,8 @@ internal sealed partial class Supervisor
             return;
         }
         sub.WhenOk = now + Second;
-        SpawnStart(sub);
+        if (_deferStarts) _deferredStarts.Add(sub); // a command's reply goes out first
+        else SpawnStart(sub);
     }
 
     /// <summary>Spec §3.4, from step 2 on (the caller has cleared the pid).</summary>
