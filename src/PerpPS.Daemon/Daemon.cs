@@ -31,7 +31,7 @@ internal sealed class Daemon
     private int _loggedServices = -1, _loggedClients = -1;
 
     public Daemon(DaemonOptions options, DaemonLog log, EventLoop loop, SignalBridge signals, int baseFd,
-        int listenFd, Spawner spawner, Tai64N started)
+        int listenFd, Spawner spawner, Tai64N started, Containment containment)
     {
         _options = options;
         _log = log;
@@ -39,7 +39,7 @@ internal sealed class Daemon
         _signals = signals;
         _table = new ServiceTable();
         _deadlines = new DeadlineQueue();
-        _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
+        _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds, containment);
         _supervisor.WatchChildren = signals.WatchChildren;
         _scanner = new Scanner(baseFd, log, _table, _supervisor);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
@@ -50,10 +50,13 @@ internal sealed class Daemon
     public int Run()
     {
         _log.Info().Add("starting on ").Add(_options.BaseDirectory).Add(" ...").Line();
+        _log.Info().Add("containment: ").Add(_supervisor.Containment.Description).Line();
+        if (!_supervisor.Containment.UsesCgroups) _signals.WatchChildren(); // orphans come back to perpd: reap them
         while (true)
         {
             if (_terminating && _table.Count == 0)
             {
+                _supervisor.Containment.Shutdown();
                 _log.Info().Add("termination complete").Line();
                 return 0;
             }
@@ -114,7 +117,11 @@ internal sealed class Daemon
 
     private void OnSignals(int pending)
     {
-        if ((pending & SignalBridge.Child) != 0) _supervisor.ReapUnwatched();
+        if ((pending & SignalBridge.Child) != 0)
+        {
+            _supervisor.ReapUnwatched();
+            _supervisor.ReapOrphans();
+        }
         if (_terminating) return; // further TERM/INT/HUP are ignored (spec §2.4)
         if ((pending & SignalBridge.Terminate) != 0)
         {

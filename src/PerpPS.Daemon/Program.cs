@@ -46,7 +46,8 @@ namespace PerpPS.Daemon
             var started = Tai64N.Now();
             using var environment = new EnvironmentBlock(options.BaseDirectory);
             using var spawner = new Spawner(environment) { PidFdCeiling = PidFdCeiling() };
-            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started).Run();
+            var containment = Containment.Choose(options.BaseDirectory);
+            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started, containment).Run();
         }
 
         /// <summary>The soft descriptor limit minus a reserve of 64 (see Spawner.PidFdCeiling).</summary>

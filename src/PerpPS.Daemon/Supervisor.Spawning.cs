@@ -16,7 +16,7 @@ internal sealed partial class Supervisor
             ScheduleRetry(sub);
             return;
         }
-        var result = _spawner.Spawn(sub, null, 0, out int errno);
+        var result = SpawnContained(sub, null, 0, out int errno);
         if (result == SpawnResult.Started)
         {
             Watch(sub);
@@ -40,7 +40,7 @@ internal sealed partial class Supervisor
         var now = Tai64N.Now();
         long svSeconds = (long)Tai64N.RoundedSecondsBetween(now, sub.When);
         sub.When = now;
-        var result = _spawner.Spawn(sub, ended, svSeconds, out int errno);
+        var result = SpawnContained(sub, ended, svSeconds, out int errno);
         if (result == SpawnResult.Started)
         {
             Watch(sub);

@@ -36,9 +36,12 @@ internal sealed partial class Supervisor
     private readonly DeadlineQueue _deadlines;
     private readonly EventLoop _loop;
     private readonly long _stopTimeout;
+    private readonly Containment _containment;
 
-    public Supervisor(DaemonLog log, Spawner spawner, ServiceTable table, DeadlineQueue deadlines, EventLoop loop, uint stopTimeoutSeconds)
+    public Supervisor(DaemonLog log, Spawner spawner, ServiceTable table, DeadlineQueue deadlines, EventLoop loop, uint stopTimeoutSeconds,
+        Containment containment)
     {
+        _containment = containment;
         _log = log;
         _spawner = spawner;
         _table = table;
@@ -95,6 +98,7 @@ internal sealed partial class Supervisor
             RequestStart(sub);
             return;
         }
+        KillLeftovers(sub); // down for good: nothing of it may stay behind
         Subservice log = svc.Log;
         if (!sub.IsLog && svc.HasLog && log.Has(SubserviceFlags.WantDown) && log.Pid > 0)
         {
