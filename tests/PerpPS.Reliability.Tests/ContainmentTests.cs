@@ -37,16 +37,16 @@ public sealed class ContainmentTests
     public void Perpctl_d_kills_a_setsid_grandchild()
     {
         using var tb = new TempBase();
-        var id = Services.IdOf(tb.AddService("leaver", Leaver(tb.Scratch, "leaver", setsid: true)));
+        var id = Perp.Id(tb.AddService("leaver", Leaver(tb.Scratch, "leaver", setsid: true)));
         using var d = DaemonProcess.Start(tb.Path);
-        Services.WaitForMain(tb.Path, id);
+        Perp.WaitMainUp(tb.Path, id);
         int gc = Grandchild(tb.Scratch, "leaver");
         try
         {
             Assert.True(ProcessKiller.IsAlive(gc), "the grandchild runs");
             string cgroup = File.ReadAllText($"/proc/{gc}/cgroup");
             // Its own session: perpctl -g d would miss it as well.
-            Assert.Equal(0, Services.Command(tb.Path, id, 'd').Errno);
+            Assert.Equal(0, Perp.Send(tb.Path, id, 'd').Errno);
             Wait.Until(() => !ProcessKiller.IsAlive(gc), "the setsid grandchild to be killed by perpctl d");
             Assert.Contains($"/sv-{id.Device}-{id.Inode}/main", cgroup);
             Assert.StartsWith("cgroup2 ", Containment(d));
@@ -61,11 +61,11 @@ public sealed class ContainmentTests
     public void Shutdown_leaves_no_process_and_no_cgroup_behind()
     {
         using var tb = new TempBase();
-        var a = Services.IdOf(tb.AddService("plain", Leaver(tb.Scratch, "plain", setsid: false)));
-        var b = Services.IdOf(tb.AddService("detached", Leaver(tb.Scratch, "detached", setsid: true)));
+        var a = Perp.Id(tb.AddService("plain", Leaver(tb.Scratch, "plain", setsid: false)));
+        var b = Perp.Id(tb.AddService("detached", Leaver(tb.Scratch, "detached", setsid: true)));
         using var d = DaemonProcess.Start(tb.Path);
-        Services.WaitForMain(tb.Path, a);
-        Services.WaitForMain(tb.Path, b);
+        Perp.WaitMainUp(tb.Path, a);
+        Perp.WaitMainUp(tb.Path, b);
         int[] gcs = [Grandchild(tb.Scratch, "plain"), Grandchild(tb.Scratch, "detached")];
         try
         {
@@ -85,9 +85,9 @@ public sealed class ContainmentTests
     public void Without_cgroups_perpd_reaps_orphans_and_kills_the_stopped_services_session()
     {
         using var tb = new TempBase();
-        var id = Services.IdOf(tb.AddService("leaver", Leaver(tb.Scratch, "leaver", setsid: false)));
+        var id = Perp.Id(tb.AddService("leaver", Leaver(tb.Scratch, "leaver", setsid: false)));
         using var d = DaemonProcess.Start(tb.Path, environment: new Dictionary<string, string?> { ["PERPD_CGROUP"] = "off" });
-        int main = (int)Services.WaitForMain(tb.Path, id);
+        int main = (int)Perp.WaitMainUp(tb.Path, id);
         int gc = Grandchild(tb.Scratch, "leaver");
         File.Delete(Path.Combine(tb.Scratch, "leaver.gc"));
         int gc2 = -1;
@@ -102,9 +102,9 @@ public sealed class ContainmentTests
             Wait.Until(() => !File.Exists($"/proc/{gc}/stat"), "perpd to reap the orphan");
 
             // The restarted start leaves another; perpctl d kills the rest of its session.
-            Services.WaitForMain(tb.Path, id);
+            Perp.WaitMainUp(tb.Path, id);
             gc2 = Grandchild(tb.Scratch, "leaver");
-            Assert.Equal(0, Services.Command(tb.Path, id, 'd').Errno);
+            Assert.Equal(0, Perp.Send(tb.Path, id, 'd').Errno);
             Wait.Until(() => !ProcessKiller.IsAlive(gc2), "the grandchild in the stopped start's session to be killed");
             Assert.StartsWith("process groups and subreaper", Containment(d));
         }
