@@ -184,6 +184,9 @@ internal sealed unsafe partial class ControlServer
         c.ReplySent = 0;
         c.Received = 0;
         Flush(c);
+        // The reply is in the socket: now the spawns the command asked for (perpctl u's
+        // answer does not wait for the child to exec).
+        _supervisor.RunDeferredStarts();
     }
 
     /// <summary>Answers one complete request; returns the reply's length.</summary>

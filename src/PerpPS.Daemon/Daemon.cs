@@ -31,7 +31,7 @@ internal sealed class Daemon
     private int _loggedServices = -1, _loggedClients = -1;
 
     public Daemon(DaemonOptions options, DaemonLog log, EventLoop loop, SignalBridge signals, int baseFd,
-        int listenFd, Spawner spawner, Tai64N started, DescriptorBudget budget)
+        int listenFd, Spawner spawner, Tai64N started, DescriptorBudget budget, Containment containment)
     {
         _options = options;
         _log = log;
@@ -39,7 +39,7 @@ internal sealed class Daemon
         _signals = signals;
         _table = new ServiceTable();
         _deadlines = new DeadlineQueue();
-        _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
+        _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds, containment);
         _supervisor.WatchChildren = signals.WatchChildren;
         _supervisor.Budget = budget;
         _supervisor.Wanted = new WantedState(options.BaseDirectory);
@@ -51,7 +51,8 @@ internal sealed class Daemon
         var events = new EventStream(options.MaxSubscribers);
         _supervisor.Events = events;
         _server.Events = events;
-        if (options.Subreaper || log.Pid == 1) StartReaping();
+        // Without cgroups, orphans come back to perpd (subreaper) to be reaped and contained.
+        if (options.Subreaper || log.Pid == 1 || !containment.UsesCgroups) StartReaping();
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
     }
 
@@ -75,10 +76,13 @@ internal sealed class Daemon
     public int Run()
     {
         _log.Info().Add("starting on ").Add(_options.BaseDirectory).Add(" ...").Line();
+        _log.Info().Add("containment: ").Add(_supervisor.Containment.Description).Line();
+        if (!_supervisor.Containment.UsesCgroups) _signals.WatchChildren(); // orphans come back to perpd: reap them
         while (true)
         {
             if (_terminating && _table.Count == 0)
             {
+                _supervisor.Containment.Shutdown();
                 _log.Info().Add("termination complete").Line();
                 return 0;
             }

@@ -15,8 +15,8 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
     private readonly int _fixedCount;
     private readonly List<nint> _owned = new();
 
-    /// <summary>The value of PWD in perpd's environment, or null when it had none.</summary>
-    public byte[]? OriginalPwd { get; }
+    /// <summary>How many entries every spawn gets: the index of the first per-spawn slot.</summary>
+    public int FixedCount => _fixedCount;
 
     public EnvironmentBlock(string baseDirectory)
     {
@@ -32,7 +32,6 @@ internal sealed unsafe class EnvironmentBlock : IDisposable
             start = i + 1;
             if (entry.IsEmpty || entry.StartsWith("PERP_BASE="u8) || entry.StartsWith("PERP_SVPID="u8)
                 || entry.StartsWith("PERP_SVSECS="u8)) continue;
-            if (entry.StartsWith("PWD="u8)) OriginalPwd = entry[4..].ToArray();
             entries.Add(entry.ToArray());
         }
         entries.Add(Encoding.UTF8.GetBytes("PERP_BASE=" + baseDirectory));

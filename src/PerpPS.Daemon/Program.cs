@@ -47,7 +47,8 @@ namespace PerpPS.Daemon
             using var environment = new EnvironmentBlock(options.BaseDirectory);
             var budget = DescriptorBudget.FromLimit();
             using var spawner = new Spawner(environment) { PidFdCeiling = budget.PidFdCeiling };
-            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started, budget).Run();
+            var containment = Containment.Choose(options.BaseDirectory);
+            return new PerpPS.Daemon.Daemon(options, log, loop, signals, baseFd, listenFd, spawner, started, budget, containment).Run();
         }
 
         private static int Fatal(DaemonLog log, string message)

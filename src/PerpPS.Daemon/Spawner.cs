@@ -1,5 +1,5 @@
-using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Daemon.Interop;
 
@@ -16,111 +16,91 @@ internal enum SpawnResult
     ForkFailed,
 }
 
+/// <summary>One entry of a spawn's descriptor plan: the child's fd <paramref name="Target"/> := perpd's <paramref name="Source"/>.</summary>
+internal readonly record struct FdAssignment(int Target, int Source);
+
 /// <summary>
-/// Starts runscripts exactly as spec §3.2–§3.3 say, with posix_spawn (never fork from
-/// managed code). Every spawn, in order:
+/// Starts runscripts exactly as spec §3.2–§3.3 say, through the C shim
+/// (<c>Native/perpd_spawn.c</c>, <see cref="SpawnShim"/>), never by forking managed code.
+/// Every spawn, in the child, in perp's order:
 /// <list type="number">
-/// <item>attributes (made once): POSIX_SPAWN_SETSID (new session and process group),
-/// an empty signal mask, default disposition for every signal;</item>
-/// <item>file actions: fchdir into the service directory's open descriptor (works after a
-/// rename or deletion, like perp's fchdir), dup2 of the log pipe (main: write end on fd 1,
-/// start and reset; log start: read end on fd 0), then closefrom(3) so nothing but fds 0–2
-/// is inherited (fd 0 is perpd's /dev/null, 1 and 2 perpd's stdout/stderr);</item>
+/// <item>into the service's cgroup, atomically with its creation (clone3 CLONE_INTO_CGROUP),
+/// when perpd contains services by cgroup;</item>
+/// <item>setsid: a new session and process group;</item>
+/// <item>fchdir into the service directory's open descriptor (works after a rename or
+/// deletion, like perp's fchdir);</item>
+/// <item>the descriptor plan: the log pipe (main, start and reset: write end on fd 1; log
+/// start: read end on fd 0), then any extra descriptors a caller asked for (e.g. a
+/// readiness pipe as fd N); everything else from fd 3 up is closed (fd 0 is perpd's
+/// /dev/null, 1 and 2 perpd's stdout/stderr);</item>
+/// <item>every signal 1–64 to its default, an empty mask;</item>
 /// <item>argv <c>./rc.X start NAME</c>, <c>./rc.X reset NAME exit N</c> or
-/// <c>./rc.X reset NAME signal N SIGNAME</c>, NAME the 31-byte name;</item>
-/// <item>the environment of <see cref="EnvironmentBlock"/> plus PERP_SVPID (and PERP_SVSECS
-/// for a reset);</item>
-/// <item>pidfd_open on the new pid, for the loop to wait on.</item>
+/// <c>./rc.X reset NAME signal N SIGNAME</c>, NAME the 31-byte name; the environment of
+/// <see cref="EnvironmentBlock"/> plus PERP_SVPID (and PERP_SVSECS for a reset);</item>
+/// <item>execve of the runscript itself: two execs per service as perp, no shell.</item>
 /// </list>
-/// PERP_SVPID of a start is the runscript's own pid, which posix_spawn cannot know before
-/// the process exists. Decision: a start is spawned as
-/// <c>/bin/sh -c 'PERP_SVPID=$$; export PERP_SVPID; exec "$0" "$@"' ./rc.main start NAME</c>:
-/// the shell execs the runscript in the same process, so the runscript has exactly perp's
-/// argv and pid, and <c>$$</c> is that pid. Because the shell would hide an exec failure,
-/// the runscript is first checked with faccessat(X_OK) relative to the directory fd; a
-/// missing or non-executable rc.main gets perp's execve message and the exit-111 path.
-/// A reset knows its PERP_SVPID (the pid that ended) and is spawned directly, so glibc
-/// reports an exec failure as posix_spawn's return value.
-/// The shell (dash on Debian) would set PWD to the service directory; the trampoline puts
-/// back perpd's own PWD (or unsets it), so the runscript's environment is exactly perpd's
-/// plus perp's variables. One visible difference remains: a shell drops environment
-/// entries whose names are not shell names (e.g. <c>a-b=1</c>) from a start's environment.
+/// PERP_SVPID of a start is the runscript's own pid: the shim writes it in the child,
+/// the one place that knows it before exec. The child reports a failing step and its
+/// errno through the memory it shares with perpd until exec (CLONE_VFORK), so a missing or
+/// non-executable runscript gets perp's <c>failure execve()</c> line and the exit-111 path.
+/// The pidfd comes from the clone itself (CLONE_PIDFD).
 /// </summary>
 internal sealed unsafe class Spawner : IDisposable
 {
-    private static readonly byte[] ShellPath = "/bin/sh\0"u8.ToArray();
-    private readonly byte[] _trampoline;
-    /// <summary>Room for one spawn's argv strings: the trampoline plus names and numbers.</summary>
-    private readonly int ScratchSize;
+    /// <summary>Room for one spawn's argv strings: names and numbers.</summary>
+    private const int ScratchSize = 1024;
 
-    private readonly void* _attr;
-    private readonly void* _actions;
+    private readonly SpawnShim.Request* _request;
     private readonly byte* _scratch;
     private readonly EnvironmentBlock _environment;
+    private readonly int _maxFd;
+    private int _used;
 
     public Spawner(EnvironmentBlock environment)
     {
         _environment = environment;
-        _trampoline = MakeTrampoline(environment.OriginalPwd);
-        ScratchSize = 1024 + _trampoline.Length;
-        _attr = NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
-        _actions = NativeMemory.AllocZeroed(Libc.FileActionsSize);
-        _scratch = (byte*)NativeMemory.AllocZeroed((nuint)ScratchSize);
-        byte* set = stackalloc byte[Libc.SigSetSize];
-        Libc.SpawnAttrInit(_attr);
-        Libc.SpawnAttrSetFlags(_attr, Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
-        Libc.SigEmptySet(set);
-        Libc.SpawnAttrSetSigMask(_attr, set);
-        // Every signal 1..64 back to its default. Written as raw bits on purpose: glibc's
-        // sigfillset leaves out its two internal signals (32, 33), which posix_spawn then
-        // sets to SIG_IGN in the child, an ignore that exec would pass on to the service.
-        new Span<byte>(set, Libc.SigSetSize).Clear();
-        *(ulong*)set = ulong.MaxValue;
-        Libc.SpawnAttrSetSigDefault(_attr, set);
+        _request = (SpawnShim.Request*)NativeMemory.AllocZeroed((nuint)sizeof(SpawnShim.Request));
+        _scratch = (byte*)NativeMemory.AllocZeroed(ScratchSize);
+        Libc.RLimit limit;
+        _maxFd = Libc.GetRLimit(Libc.RLIMIT_NOFILE, &limit) == 0 && limit.Current < int.MaxValue ? (int)limit.Current : 1 << 20;
     }
 
+    /// <summary>The step of the last failed spawn (<see cref="SpawnShim"/>'s Step constants).</summary>
+    public int FailedStep { get; private set; }
+
+    /// <summary>For a failed dup2: the child's descriptor that could not be set.</summary>
+    public int FailedFd { get; private set; }
+
     /// <summary>
-    /// Spawns the start (<paramref name="ended"/> null) or the reset of <paramref name="sub"/>.
+    /// Spawns the start (<paramref name="ended"/> null) or the reset of <paramref name="sub"/>,
+    /// in <paramref name="cgroupFd"/> (a cgroup directory, -1 for none), with
+    /// <paramref name="extraFds"/> added to the descriptor plan (targets 3 and up).
     /// On <see cref="SpawnResult.Started"/> the sub-service's Pid and PidFd are set; otherwise
-    /// <paramref name="errno"/> says why.
+    /// <paramref name="errno"/> says why (and <see cref="FailedStep"/> where, for an exec failure).
     /// </summary>
-    public SpawnResult Spawn(Subservice sub, Termination? ended, long svSeconds, out int errno)
+    public SpawnResult Spawn(Subservice sub, Termination? ended, long svSeconds, out int errno,
+        int cgroupFd = -1, ReadOnlySpan<FdAssignment> extraFds = default)
     {
         Service svc = sub.Owner;
         errno = 0;
+        FailedStep = SpawnShim.StepNone;
+        FailedFd = -1;
         _used = 0;
-        byte* script = Put(sub.IsLog ? "./rc.log\0"u8 : "./rc.main\0"u8);
         bool start = ended is null;
-        if (start)
-        {
-            // The shell cannot tell us that the runscript failed to exec: check first.
-            if (Native.FaccessAt(svc.DirectoryFd, script + 2, Native.X_OK, 0) != 0)
-            {
-                errno = Native.Errno;
-                _used = 0;
-                return SpawnResult.ExecFailed;
-            }
-        }
-
-        byte** argv = stackalloc byte*[10];
+        byte** argv = stackalloc byte*[8];
         int argc = 0;
-        byte* path;
-        byte* svpid = null, svsecs = null;
+        byte* script = Put(sub.IsLog ? "./rc.log\0"u8 : "./rc.main\0"u8);
+        argv[argc++] = script;
+        byte* svpid, svsecs = null;
         if (start)
         {
-            path = Put(ShellPath);
-            argv[argc++] = path;
-            argv[argc++] = Put("-c\0"u8);
-            argv[argc++] = Put(_trampoline);
-            argv[argc++] = script;
             argv[argc++] = Put("start\0"u8);
             argv[argc++] = PutName(svc.Name);
+            svpid = Put("PERP_SVPID=\0"u8); // the child writes its own pid in this slot
         }
         else
         {
-            path = script;
             var t = ended!.Value;
-            argv[argc++] = script;
             argv[argc++] = Put("reset\0"u8);
             argv[argc++] = PutName(svc.Name);
             argv[argc++] = Put(t.Signaled ? "signal\0"u8 : "exit\0"u8);
@@ -130,34 +110,52 @@ internal sealed unsafe class Spawner : IDisposable
             svsecs = PutEnv("PERP_SVSECS=", svSeconds);
         }
         argv[argc] = null;
-        byte** envp = _environment.With(svpid, svsecs);
 
-        Libc.FileActionsInit(_actions);
-        int pid = 0, rc;
-        try
+        SpawnShim.Request* r = _request;
+        r->Path = script;
+        r->Argv = argv;
+        r->Envp = _environment.With(svpid, svsecs);
+        r->SvpidIndex = start ? _environment.FixedCount : -1;
+        r->DirFd = svc.DirectoryFd;
+        r->CgroupFd = cgroupFd;
+        r->NewSession = 1;
+        r->MaxFd = _maxFd;
+        int n = 0;
+        if (svc.HasLog)
         {
-            Native.FileActionsAddFchdir(_actions, svc.DirectoryFd);
-            if (svc.HasLog)
-            {
-                if (!sub.IsLog && svc.LogPipeWrite >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
-                else if (sub.IsLog && start && svc.LogPipeRead >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeRead, 0);
-            }
-            Libc.FileActionsAddCloseFrom(_actions, 3);
-            rc = Libc.PosixSpawn(&pid, path, _actions, _attr, argv, envp);
+            if (!sub.IsLog && svc.LogPipeWrite >= 0) Plan(r, ref n, 1, svc.LogPipeWrite);
+            else if (sub.IsLog && start && svc.LogPipeRead >= 0) Plan(r, ref n, 0, svc.LogPipeRead);
         }
-        finally
+        foreach (var fd in extraFds)
         {
-            Libc.FileActionsDestroy(_actions);
-            _used = 0;
+            if (fd.Target < 3 || n == SpawnShim.MaxFds) throw new ArgumentOutOfRangeException(nameof(extraFds), "extra descriptors are 3 and up, at most 15");
+            Plan(r, ref n, fd.Target, fd.Source);
         }
+        r->FdCount = n;
+
+        int rc = SpawnShim.Spawn(r);
+        _used = 0;
         if (rc != 0)
         {
             errno = rc;
-            return rc is Errno.EAGAIN or Errno.ENOMEM ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
+            return SpawnResult.ForkFailed;
         }
-        sub.Pid = pid;
-        sub.PidFd = Libc.PidfdOpen(pid, 0); // pidfds are always close-on-exec
-        sub.PidFdErrno = sub.PidFd < 0 ? Native.Errno : 0;
+        if (r->FailedStep != SpawnShim.StepNone)
+        {
+            FailedStep = r->FailedStep;
+            FailedFd = r->FailedFd;
+            errno = r->Error;
+            return SpawnResult.ExecFailed;
+        }
+        sub.Pid = r->Pid;
+        sub.PidFd = r->PidFd;
+        sub.PidFdErrno = 0;
+        if (sub.PidFd < 0)
+        {
+            // vfork fallback (no clone3): open the pidfd now; pidfds are always close-on-exec.
+            sub.PidFd = Libc.PidfdOpen(sub.Pid, 0);
+            sub.PidFdErrno = sub.PidFd < 0 ? Native.Errno : 0;
+        }
         if (sub.PidFd >= PidFdCeiling)
         {
             // Keep the last descriptors for service directories, pipes and clients: past the
@@ -169,32 +167,18 @@ internal sealed unsafe class Spawner : IDisposable
         return SpawnResult.Started;
     }
 
-    private int _used;
+    private static void Plan(SpawnShim.Request* r, ref int n, int target, int source)
+    {
+        r->FdTarget[n] = target;
+        r->FdSource[n] = source;
+        n++;
+    }
 
     /// <summary>
     /// Descriptors at or above this number are not used for pidfds: the soft RLIMIT_NOFILE
     /// minus a reserve of 64 for directories, pipes and clients.
     /// </summary>
     public int PidFdCeiling { get; set; } = int.MaxValue;
-
-    /// <summary>The sh -c text that sets PERP_SVPID to the shell's pid and execs the runscript.</summary>
-    private static byte[] MakeTrampoline(byte[]? pwd)
-    {
-        var text = new List<byte>();
-        if (pwd is null) text.AddRange("unset PWD; "u8.ToArray());
-        else
-        {
-            text.AddRange("PWD='"u8.ToArray());
-            foreach (byte b in pwd)
-            {
-                if (b == (byte)'\'') text.AddRange("'\\''"u8.ToArray());
-                else text.Add(b);
-            }
-            text.AddRange("'; export PWD; "u8.ToArray());
-        }
-        text.AddRange("PERP_SVPID=$$; export PERP_SVPID; exec \"$0\" \"$@\"\0"u8.ToArray());
-        return text.ToArray();
-    }
 
     private byte* Put(ReadOnlySpan<byte> zeroTerminated)
     {
@@ -240,8 +224,7 @@ internal sealed unsafe class Spawner : IDisposable
 
     public void Dispose()
     {
-        NativeMemory.Free(_attr);
-        NativeMemory.Free(_actions);
+        NativeMemory.Free(_request);
         NativeMemory.Free(_scratch);
     }
 }

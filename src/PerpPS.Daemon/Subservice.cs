@@ -26,6 +26,8 @@ internal sealed partial class Subservice
     public int PidFd = -1;
     /// <summary>Why pidfd_open failed for the current child (then its exit is polled).</summary>
     public int PidFdErrno;
+    /// <summary>The pid of the latest start (its session is killed at a stop in the fallback containment).</summary>
+    public int StartPid;
     /// <summary>The pid that ran last (PERP_SVPID of the reset).</summary>
     public int PreviousPid;
     public SubserviceFlags Flags;

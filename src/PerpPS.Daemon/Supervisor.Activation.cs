@@ -74,6 +74,9 @@ internal sealed partial class Supervisor
     {
         _log.Info().Add("deactivating service ").Add(svc.Name).Line();
         Wanted?.Forget(svc.Id);
+        // Stop complete only when its cgroups are empty (killed, populated 0) and gone.
+        if (!_containment.Release(svc))
+            _log.Warning().Add("cgroup of service ").Add(svc.Name).Add(" still populated after cgroup.kill; left in place").Line();
         ClosePipe(svc);
         if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
         svc.DirectoryFd = -1;

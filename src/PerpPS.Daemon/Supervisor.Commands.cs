@@ -9,8 +9,36 @@ namespace PerpPS.Daemon;
 internal sealed partial class Supervisor
 {
 
-    /// <summary>A C packet for a known service (spec §6.2); returns the errno to reply.</summary>
+    /// <summary>
+    /// A C packet for a known service (spec §6.2); returns the errno to reply. Starts it
+    /// asks for (u, o, U) are queued, not spawned: the control server sends the reply first
+    /// and then calls <see cref="RunDeferredStarts"/> in the same loop turn, so a client's
+    /// answer never waits behind a spawn (the state the reply reports is the same: a start
+    /// request never fails at request time).
+    /// </summary>
     public int Command(Service svc, byte command, CommandFlags flags)
+    {
+        _deferStarts = true;
+        try { return Execute(svc, command, flags); }
+        finally { _deferStarts = false; }
+    }
+
+    private bool _deferStarts;
+    private readonly List<Subservice> _deferredStarts = new();
+
+    /// <summary>Runs the starts the last commands queued (after their replies were written).</summary>
+    public void RunDeferredStarts()
+    {
+        for (int i = 0; i < _deferredStarts.Count; i++)
+        {
+            Subservice sub = _deferredStarts[i];
+            if (sub.Owner.Removed || sub.IsRunning || sub.StartPending || sub.Has(SubserviceFlags.WantDown)) continue;
+            SpawnStart(sub);
+        }
+        _deferredStarts.Clear();
+    }
+
+    private int Execute(Service svc, byte command, CommandFlags flags)
     {
         if (svc.IsCulling) return Errno.EBUSY;
         if (!ControlCommand.IsKnown(command)) return Errno.EPROTO;

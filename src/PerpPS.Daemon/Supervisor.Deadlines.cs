@@ -30,6 +30,9 @@ internal sealed partial class Supervisor
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;
                 _log.Warning().Add("stop timeout: sending signal SIGKILL to service ").Add(sub.Owner.Name)
                     .Add(" (").Add(sub.Label).Add(")").Line();
+                // The process group, as before: cgroup.kill here would also kill the reset spawned
+                // into the same cgroup right after. The rest of the cgroup goes once the slot is
+                // down for good (KillLeftovers) or the service is removed (Containment.Release).
                 Libc.Kill(-sub.Pid, SignalNames.SIGKILL);
                 Libc.Kill(sub.Pid, SignalNames.SIGKILL);
                 return;

@@ -17,7 +17,7 @@ internal sealed partial class Supervisor
             ScheduleRetry(sub);
             return;
         }
-        var result = _spawner.Spawn(sub, null, 0, out int errno);
+        var result = SpawnContained(sub, null, 0, out int errno);
         if (result == SpawnResult.Started)
         {
             Watch(sub);
@@ -43,7 +43,7 @@ internal sealed partial class Supervisor
         var now = Tai64N.Now();
         long svSeconds = (long)Tai64N.RoundedSecondsBetween(now, sub.When);
         sub.When = now;
-        var result = _spawner.Spawn(sub, ended, svSeconds, out int errno);
+        var result = SpawnContained(sub, ended, svSeconds, out int errno);
         if (result == SpawnResult.Started)
         {
             Watch(sub);
@@ -61,8 +61,23 @@ internal sealed partial class Supervisor
         Terminated(sub, Termination.ExecFailure);
     }
 
-    private void ExecFailed(Subservice sub, int errno) =>
-        _log.Error().Add("fatal: (in child for service ").Add(sub.Owner.Name).Add("):  failure execve(): ").Errno(errno).Line();
+    /// <summary>perp's child messages (spec §2.7), one per step that can fail before exec.</summary>
+    private void ExecFailed(Subservice sub, int errno)
+    {
+        var line = _log.Error().Add("fatal: (in child for service ").Add(sub.Owner.Name).Add("): ");
+        switch (_spawner.FailedStep)
+        {
+            case SpawnShim.StepFchdir: line.Add("failure fchdir() to service directory: "); break;
+            case SpawnShim.StepDup2 when _spawner.FailedFd == 1: line.Add("failure dup2() on logpipe[1] to logging service: "); break;
+            case SpawnShim.StepDup2 when _spawner.FailedFd == 0: line.Add("failure dup2() on logpipe[0] for logging service: "); break;
+            case SpawnShim.StepDup2: line.Add("failure dup2() to fd ").Add(_spawner.FailedFd).Add(": "); break;
+            case SpawnShim.StepPlan: line.Add("failure fcntl() on descriptor plan: "); break;
+            case SpawnShim.StepSetsid: line.Add("failure setsid(): "); break;
+            case SpawnShim.StepCgroup: line.Add("failure joining service cgroup: "); break;
+            default: line.Add(" failure execve(): "); break; // perp's two spaces
+        }
+        line.Errno(errno).Line();
+    }
 
     private void ForkFailed(Subservice sub, int errno)
     {

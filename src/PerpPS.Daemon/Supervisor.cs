@@ -36,9 +36,12 @@ internal sealed partial class Supervisor
     private readonly DeadlineQueue _deadlines;
     private readonly EventLoop _loop;
     private readonly long _stopTimeout;
+    private readonly Containment _containment;
 
-    public Supervisor(DaemonLog log, Spawner spawner, ServiceTable table, DeadlineQueue deadlines, EventLoop loop, uint stopTimeoutSeconds)
+    public Supervisor(DaemonLog log, Spawner spawner, ServiceTable table, DeadlineQueue deadlines, EventLoop loop, uint stopTimeoutSeconds,
+        Containment containment)
     {
+        _containment = containment;
         _log = log;
         _spawner = spawner;
         _table = table;
@@ -78,7 +81,8 @@ internal sealed partial class Supervisor
             return;
         }
         sub.WhenOk = now + Second;
-        SpawnStart(sub);
+        if (_deferStarts) _deferredStarts.Add(sub); // a command's reply goes out first
+        else SpawnStart(sub);
     }
 
     /// <summary>Spec §3.4, from step 2 on (the caller has cleared the pid).</summary>
@@ -104,6 +108,7 @@ internal sealed partial class Supervisor
             return;
         }
         OnDown(sub);
+        KillLeftovers(sub); // down for good: nothing of it may stay behind
         Subservice log = svc.Log;
         if (!sub.IsLog && svc.HasLog && log.Has(SubserviceFlags.WantDown) && log.Pid > 0)
         {

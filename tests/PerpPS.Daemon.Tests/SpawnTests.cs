@@ -80,10 +80,13 @@ public sealed class SpawnTests
         Assert.Equal(ReadLink($"/proc/{d.Pid}/fd/1"), log["fd1"]);
         Assert.Equal(log["pid"], log["sid"]);
 
-        // Only fds 0-2 are inherited: the live process (sleep, exec'd by rc.main) proves it.
+        // Only fds 0-2 are inherited: the live process (sleep, exec'd by rc.main) proves it,
+        // once rc.main has got that far (its recording shell holds a descriptor of its own).
+        Wait.Until(() => IsSleep(mainPid), "rc.main exec'd sleep");
         var fds = Directory.GetFiles($"/proc/{mainPid}/fd").Select(f => Path.GetFileName(f)!).OrderBy(x => x).ToArray();
         Assert.Equal(["0", "1", "2"], fds);
         int logPid = Perp.WaitLogUp(b.Path, "recorder");
+        Wait.Until(() => File.ReadAllText($"/proc/{logPid}/cmdline").StartsWith("cat\0"), "rc.log exec'd cat");
         fds = Directory.GetFiles($"/proc/{logPid}/fd").Select(f => Path.GetFileName(f)!).OrderBy(x => x).ToArray();
         Assert.Equal(["0", "1", "2"], fds);
     }
@@ -102,6 +105,52 @@ public sealed class SpawnTests
         Assert.Equal(["env:PERP_BASE", "env:PERP_SVPID"], perpVars);
         // Without a log, fd 1 is perpd's stdout.
         Assert.Equal(ReadLink($"/proc/{d.Pid}/fd/1"), main["fd1"]);
+    }
+
+    [Fact]
+    public void Start_and_reset_get_perpds_environment_exactly_and_clean_signals()
+    {
+        // The runscript's environment as the kernel handed it to exec (/proc/PID/environ):
+        // perpd's own, entries a shell would drop (a-b=1) and perpd's PWD included, plus perp's
+        // variables; signals 1-64 at their defaults (real-time 32 and 33 too) in start and reset.
+        using var b = new TempBase();
+        b.AddService("exact", $$"""
+            rec={{b.Scratch}}/$1
+            tr '\0' '\n' < /proc/$$/environ > "$rec.env"
+            tr '\0' ' ' < /proc/$$/cmdline > "$rec.cmdline"
+            grep -E '^(SigBlk|SigIgn):' /proc/$$/status | tr -d '\t' | sed 's/:/=/' > "$rec.sig"
+            echo "$$" > "$rec.pid.tmp"; mv "$rec.pid.tmp" "$rec.pid"
+            case $1 in start) exec sleep 1000;; esac; exit 0
+            """);
+        using var d = DaemonProcess.Start(b.Path, environment: new Dictionary<string, string?> { ["a-b"] = "1", ["PWD"] = "/perpd/own/pwd" });
+        int pid = Perp.WaitMainUp(b.Path, "exact");
+        string start = Path.Combine(b.Scratch, "start");
+        Wait.Until(() => File.Exists(start + ".pid"), "start recorded");
+        var env = File.ReadAllLines(start + ".env");
+        Assert.Contains("a-b=1", env);
+        Assert.Contains("PWD=/perpd/own/pwd", env);
+        Assert.Contains("PERP_SVPID=" + pid, env);
+        Assert.Equal(1, env.Count(e => e.StartsWith("PERP_SVPID=")));
+        Assert.Equal("/bin/sh ./rc.main start exact ", File.ReadAllText(start + ".cmdline"));
+        AssertCleanSignals(start + ".sig");
+
+        Assert.Equal(0, Perp.Command(b.Path, "exact", 'd'));
+        string reset = Path.Combine(b.Scratch, "reset");
+        Wait.Until(() => File.Exists(reset + ".pid"), "reset recorded");
+        env = File.ReadAllLines(reset + ".env");
+        Assert.Contains("a-b=1", env);
+        Assert.Contains("PERP_SVPID=" + pid, env);
+        Assert.Equal("/bin/sh ./rc.main reset exact signal 15 SIGTERM ", File.ReadAllText(reset + ".cmdline"));
+        AssertCleanSignals(reset + ".sig");
+    }
+
+    private static bool IsSleep(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("sleep\0");
+
+    private static void AssertCleanSignals(string path)
+    {
+        var sig = File.ReadAllLines(path).Select(l => l.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        Assert.Equal("0000000000000000", sig["SigIgn"]);
+        Assert.Equal("0000000000000000", sig["SigBlk"]);
     }
 
     private static string CurrentUmask()
