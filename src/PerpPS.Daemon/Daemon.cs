@@ -41,6 +41,7 @@ internal sealed class Daemon
         _deadlines = new DeadlineQueue();
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds);
         _supervisor.WatchChildren = signals.WatchChildren;
+        _supervisor.SetPolicyDefaults(options.DefaultTimeoutKillMs, options.DefaultRestartBackoff);
         _scanner = new Scanner(baseFd, log, _table, _supervisor);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
@@ -92,6 +93,9 @@ internal sealed class Daemon
                     case EventSource.Child:
                         _supervisor.OnChildReadable(fd);
                         break;
+                    case EventSource.Readiness:
+                        _supervisor.OnReadinessReadable(fd);
+                        break;
                 }
             }
             RunDueDeadlines();
@@ -132,13 +136,15 @@ internal sealed class Daemon
         _supervisor.Terminating = true;
         _nextAutoscan = _scanRetryAt = long.MaxValue;
         _server.Shutdown();
+        var cull = new List<Service>();
         foreach (var svc in _table.Snapshot())
         {
             if (svc.Removed) continue;
             svc.Flags &= ~ServiceFlags.Cycle;
             if (svc.IsCulling) _supervisor.ArmStopTimeouts(svc);
-            else _supervisor.Cull(svc);
+            else cull.Add(svc);
         }
+        _supervisor.CullInOrder(cull); // dependants first
     }
 
     private long NextDeadline()

@@ -21,12 +21,17 @@ internal sealed class DaemonOptions
     public const string Usage = "usage: perpd [-hV] [-a secs] [-g gid] [basedir]";
     public const string UsageAdditions =
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
-        + " [-c conns] client connections served at once (default 20)";
+        + " [-c conns] client connections served at once (default 20);"
+        + " [-t msecs] default timeout-kill of every stop (0 = perp's stop); [-r secs] default restart-backoff cap (0 = 1 s governor)";
 
     public uint AutoscanSeconds { get; private set; }
     public uint? SocketGroup { get; private set; }
     public uint StopTimeoutSeconds { get; private set; } = 10;
     public int MaxClients { get; private set; } = 20;
+    /// <summary>-t msecs: timeout-kill for services without their own file (0: perp's stop).</summary>
+    public uint DefaultTimeoutKillMs { get; private set; }
+    /// <summary>-r secs: restart-backoff cap for services without their own file (0: perp's 1 s governor).</summary>
+    public uint DefaultRestartBackoff { get; private set; }
     public string BaseDirectory { get; private set; } = "";
 
     /// <summary>What the command line asks for: run, or exit at once with a code.</summary>
@@ -54,7 +59,7 @@ internal sealed class DaemonOptions
                     case 'V':
                         WriteRaw("version: perpd 2.07\n");
                         return Outcome.Exit;
-                    case 'a' or 'g' or 'k' or 'c':
+                    case 'a' or 'g' or 'k' or 'c' or 't' or 'r':
                         string value;
                         if (j + 1 < a.Length) value = a[(j + 1)..];
                         else if (i + 1 < args.Length) value = args[++i];
@@ -94,6 +99,16 @@ internal sealed class DaemonOptions
                 if (!TryUnsigned(value, out uint stop))
                     return UsageError(log, $"non-numeric argument found for option -k: {value}", out exitCode) == Outcome.Run;
                 StopTimeoutSeconds = stop;
+                return true;
+            case 't':
+                if (!TryUnsigned(value, out uint killMs) || killMs > 86_400_000)
+                    return UsageError(log, $"non-numeric argument found for option -t: {value}", out exitCode) == Outcome.Run;
+                DefaultTimeoutKillMs = killMs;
+                return true;
+            case 'r':
+                if (!TryUnsigned(value, out uint cap) || cap > 86_400)
+                    return UsageError(log, $"non-numeric argument found for option -r: {value}", out exitCode) == Outcome.Run;
+                DefaultRestartBackoff = cap;
                 return true;
             case 'c':
                 if (!TryUnsigned(value, out uint conns) || conns == 0)

@@ -84,7 +84,14 @@ internal sealed unsafe class Spawner : IDisposable
     /// On <see cref="SpawnResult.Started"/> the sub-service's Pid and PidFd are set; otherwise
     /// <paramref name="errno"/> says why.
     /// </summary>
-    public SpawnResult Spawn(Subservice sub, Termination? ended, long svSeconds, out int errno)
+    public SpawnResult Spawn(Subservice sub, Termination? ended, long svSeconds, out int errno) =>
+        Spawn(sub, ended, svSeconds, -1, -1, out errno);
+
+    /// <summary>
+    /// As above; for a start, <paramref name="extraFd"/> (if not -1) becomes fd
+    /// <paramref name="extraTarget"/> of the child (notification-fd), every other fd above 2 closed.
+    /// </summary>
+    public SpawnResult Spawn(Subservice sub, Termination? ended, long svSeconds, int extraFd, int extraTarget, out int errno)
     {
         Service svc = sub.Owner;
         errno = 0;
@@ -142,7 +149,7 @@ internal sealed unsafe class Spawner : IDisposable
                 if (!sub.IsLog && svc.LogPipeWrite >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
                 else if (sub.IsLog && start && svc.LogPipeRead >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeRead, 0);
             }
-            Libc.FileActionsAddCloseFrom(_actions, 3);
+            CloseAbove2(extraFd, extraTarget);
             rc = Libc.PosixSpawn(&pid, path, _actions, _attr, argv, envp);
         }
         finally
@@ -170,6 +177,67 @@ internal sealed unsafe class Spawner : IDisposable
     }
 
     private int _used;
+
+    /// <summary>
+    /// File actions that leave nothing above fd 2 open but, when given, <paramref name="extraFd"/>
+    /// as <paramref name="target"/> (dup2 clears close-on-exec; closing an fd that is not open is ignored).
+    /// </summary>
+    private void CloseAbove2(int extraFd, int target)
+    {
+        if (extraFd < 0 || target < 3)
+        {
+            Libc.FileActionsAddCloseFrom(_actions, 3);
+            return;
+        }
+        Libc.FileActionsAddDup2(_actions, extraFd, target);
+        for (int fd = 3; fd < target; fd++) Libc.FileActionsAddClose(_actions, fd);
+        Libc.FileActionsAddCloseFrom(_actions, target + 1);
+    }
+
+    /// <summary>
+    /// Spawns a service's health check, <c>./check</c> in its directory, in a new session, with
+    /// PERP_SVPID (main's pid) in its environment and stdout on the log pipe when there is one.
+    /// </summary>
+    public SpawnResult SpawnCheck(Service svc, int mainPid, out int pid, out int pidFd, out int errno)
+    {
+        errno = 0;
+        pid = 0;
+        pidFd = -1;
+        _used = 0;
+        byte* script = Put("./check\0"u8);
+        byte** argv = stackalloc byte*[2];
+        argv[0] = script;
+        argv[1] = null;
+        byte* svpid = PutEnv("PERP_SVPID=", mainPid);
+        byte** envp = _environment.With(svpid, null);
+        Libc.FileActionsInit(_actions);
+        int child = 0, rc;
+        try
+        {
+            Native.FileActionsAddFchdir(_actions, svc.DirectoryFd);
+            if (svc.HasLog && svc.LogPipeWrite >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
+            Libc.FileActionsAddCloseFrom(_actions, 3);
+            rc = Libc.PosixSpawn(&child, script, _actions, _attr, argv, envp);
+        }
+        finally
+        {
+            Libc.FileActionsDestroy(_actions);
+            _used = 0;
+        }
+        if (rc != 0)
+        {
+            errno = rc;
+            return rc is Errno.EAGAIN or 12 ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
+        }
+        pid = child;
+        pidFd = Libc.PidfdOpen(child, 0);
+        if (pidFd >= PidFdCeiling)
+        {
+            Libc.Close(pidFd);
+            pidFd = -1;
+        }
+        return SpawnResult.Started;
+    }
 
     /// <summary>
     /// Descriptors at or above this number are not used for pidfds: the soft RLIMIT_NOFILE

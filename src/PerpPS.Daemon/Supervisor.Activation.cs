@@ -12,6 +12,7 @@ internal sealed partial class Supervisor
     /// <summary>Spec §4.4 steps 4–5: log first (the pipe has a reader), then main.</summary>
     public void StartActivated(Service svc, bool down, bool once)
     {
+        LoadPolicy(svc); // dependants look at its dependencies even while it is down
         if (svc.HasLog) RequestStart(svc.Log);
         if (down)
         {
@@ -38,8 +39,24 @@ internal sealed partial class Supervisor
         log.Set(SubserviceFlags.WantDown);
         CancelPendingStart(main);
         CancelPendingStart(log);
+        CancelWait(svc);
+        if (svc.AnythingRunning && HasStoppingDependants(svc))
+        {
+            // Dependants being deactivated too stop first; this one follows when they are gone.
+            svc.Policy.CullDeferred = true;
+            _deferredCulls.Add(svc);
+            return;
+        }
+        CullNow(svc);
+    }
+
+    /// <summary>Signals a deactivated service's runscripts to stop (its dependants are gone).</summary>
+    private void CullNow(Service svc)
+    {
+        Subservice main = svc.Main, log = svc.Log;
         if (main.IsRunning)
         {
+            if (StopByPolicy(main, always: false)) return; // down-signal to the group, SIGKILL after timeout-kill
             if (!main.IsResetting) Send(main, SignalNames.SIGTERM, false);
             Send(main, SignalNames.SIGCONT, false);
             main.Clear(SubserviceFlags.IsPaused);
@@ -62,6 +79,7 @@ internal sealed partial class Supervisor
     /// <summary>At shutdown, a service already being deactivated still gets its stop timeout.</summary>
     public void ArmStopTimeouts(Service svc)
     {
+        if (svc.Policy.CullDeferred) return; // armed when its turn comes
         ArmStopTimeout(svc.Main);
         ArmStopTimeout(svc.Log);
     }
@@ -74,6 +92,8 @@ internal sealed partial class Supervisor
         if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
         svc.DirectoryFd = -1;
         _table.Remove(svc);
+        ForgetPolicy(svc);
         if (svc.Has(ServiceFlags.Cycle) && !Terminating) RescanWanted = true;
+        ResumeDeferredCulls();
     }
 }

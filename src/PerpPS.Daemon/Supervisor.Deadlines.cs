@@ -32,6 +32,18 @@ internal sealed partial class Supervisor
                 Libc.Kill(-sub.Pid, SignalNames.SIGKILL);
                 Libc.Kill(sub.Pid, SignalNames.SIGKILL);
                 return;
+            case DeadlineKind.GroupKill:
+                GroupKill(sub);
+                return;
+            case DeadlineKind.ReadyByUptime:
+                BecameReady(sub.Owner, "up for 0.5 s");
+                return;
+            case DeadlineKind.CheckDue:
+                RunCheck(sub.Owner);
+                return;
+            case DeadlineKind.CheckTimeout:
+                CheckTimeout(sub.Owner);
+                return;
         }
     }
 

@@ -16,12 +16,17 @@ internal sealed partial class Supervisor
             ScheduleRetry(sub);
             return;
         }
-        var result = _spawner.Spawn(sub, null, 0, out int errno);
+        int readyWrite = -1, readyRead = -1;
+        if (!sub.IsLog) readyWrite = OpenReadinessPipe(svc, out readyRead);
+        var result = _spawner.Spawn(sub, null, 0, readyWrite, svc.Policy.Policy.NotificationFd, out int errno);
+        if (readyWrite >= 0) Libc.Close(readyWrite);
         if (result == SpawnResult.Started)
         {
             Watch(sub);
+            if (!sub.IsLog) MainStarted(sub, readyRead);
             return;
         }
+        if (readyRead >= 0) Libc.Close(readyRead);
         if (result == SpawnResult.ForkFailed)
         {
             ForkFailed(sub, errno);

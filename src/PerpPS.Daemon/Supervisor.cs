@@ -62,7 +62,23 @@ internal sealed partial class Supervisor
         // `when` is the request time, as perp's fork time: PERP_SVSECS and uptimes include
         // the governor's wait exactly as in perp.
         sub.When = Tai64N.Now();
+        if (!sub.IsLog)
+        {
+            Service svc = sub.Owner;
+            LoadPolicy(svc);
+            if (svc.Policy.Failed) return;
+            if (!DependenciesReady(svc))
+            {
+                if (!svc.Policy.WaitingDependencies)
+                {
+                    svc.Policy.WaitingDependencies = true;
+                    _waiting.Add(svc);
+                }
+                return;
+            }
+        }
         long now = Native.MonotonicNanoseconds();
+        long interval = GovernorInterval(sub);
         if (now < sub.WhenOk)
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
@@ -70,10 +86,10 @@ internal sealed partial class Supervisor
             sub.StartPending = true;
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
-            sub.WhenOk += Second;
+            sub.WhenOk += interval;
             return;
         }
-        sub.WhenOk = now + Second;
+        sub.WhenOk = now + interval;
         SpawnStart(sub);
     }
 
@@ -86,6 +102,7 @@ internal sealed partial class Supervisor
         if (!sub.Has(SubserviceFlags.IsReset))
         {
             // A start ended: its reset runs at once, whatever is wanted next.
+            if (!sub.IsLog) MainEnded(sub);
             SpawnReset(sub, t);
             return;
         }
