@@ -106,7 +106,7 @@ internal sealed partial class Supervisor
         var p = sub.Owner.Policy;
         int group = p.StopGroup;
         p.StopGroup = 0;
-        if (group <= 0 || Libc.Kill(-group, 0) != 0) return; // nothing of the group is left
+        if (!ProcessGroup.HasLivingMember(group)) return; // nothing of the group is left
         _log.Warning().Add("stop timeout: sending signal SIGKILL to process group of service ").Add(sub.Owner.Name)
             .Add(" (main)").Line();
         Libc.Kill(-group, SignalNames.SIGKILL);
@@ -118,7 +118,7 @@ internal sealed partial class Supervisor
         var p = svc.Policy;
         StopReadiness(svc);
         KillCheck(svc);
-        if (p.StopGroup > 0 && Libc.Kill(-p.StopGroup, 0) == 0)
+        if (p.StopGroup > 0 && ProcessGroup.HasLivingMember(p.StopGroup))
         {
             _log.Warning().Add("deactivation: sending signal SIGKILL to what is left of the process group of service ")
                 .Add(svc.Name).Line();
