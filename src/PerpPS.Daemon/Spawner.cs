@@ -53,8 +53,8 @@ internal sealed unsafe class Spawner : IDisposable
     /// <summary>Room for one spawn's argv strings: the trampoline plus names and numbers.</summary>
     private readonly int ScratchSize;
 
-    private readonly void* _attr;
-    private readonly void* _actions;
+    private readonly SpawnAttributes _attr = new(newSession: true);
+    private readonly SpawnFileActions _actions = new();
     private readonly byte* _scratch;
     private readonly EnvironmentBlock _environment;
 
@@ -63,20 +63,7 @@ internal sealed unsafe class Spawner : IDisposable
         _environment = environment;
         _trampoline = MakeTrampoline(environment.OriginalPwd);
         ScratchSize = 1024 + _trampoline.Length;
-        _attr = NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
-        _actions = NativeMemory.AllocZeroed(Libc.FileActionsSize);
         _scratch = (byte*)NativeMemory.AllocZeroed((nuint)ScratchSize);
-        byte* set = stackalloc byte[Libc.SigSetSize];
-        Libc.SpawnAttrInit(_attr);
-        Libc.SpawnAttrSetFlags(_attr, Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
-        Libc.SigEmptySet(set);
-        Libc.SpawnAttrSetSigMask(_attr, set);
-        // Every signal 1..64 back to its default. Written as raw bits on purpose: glibc's
-        // sigfillset leaves out its two internal signals (32, 33), which posix_spawn then
-        // sets to SIG_IGN in the child, an ignore that exec would pass on to the service.
-        new Span<byte>(set, Libc.SigSetSize).Clear();
-        *(ulong*)set = ulong.MaxValue;
-        Libc.SpawnAttrSetSigDefault(_attr, set);
     }
 
     /// <summary>
@@ -139,22 +126,23 @@ internal sealed unsafe class Spawner : IDisposable
         argv[argc] = null;
         byte** envp = _environment.With(svpid, svsecs);
 
-        Libc.FileActionsInit(_actions);
         int pid = 0, rc;
         try
         {
-            Native.FileActionsAddFchdir(_actions, svc.DirectoryFd);
+            _actions.AddFchdir(svc.DirectoryFd);
             if (svc.HasLog)
             {
-                if (!sub.IsLog && svc.LogPipeWrite >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
-                else if (sub.IsLog && start && svc.LogPipeRead >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeRead, 0);
+                if (!sub.IsLog && svc.LogPipeWrite >= 0) _actions.AddDup2(svc.LogPipeWrite, 1);
+                else if (sub.IsLog && start && svc.LogPipeRead >= 0) _actions.AddDup2(svc.LogPipeRead, 0);
             }
             CloseAbove2(extraFd, extraTarget);
-            rc = Libc.PosixSpawn(&pid, path, _actions, _attr, argv, envp);
+            // An action that could not be queued (an fchdir lost would start the service in
+            // the base directory) is a failed start, never a start without it.
+            rc = _actions.Error != 0 ? _actions.Error : Libc.PosixSpawn(&pid, path, _actions.Pointer, _attr.Pointer, argv, envp);
         }
         finally
         {
-            Libc.FileActionsDestroy(_actions);
+            _actions.Reset();
             _used = 0;
         }
         if (rc != 0)
@@ -186,12 +174,12 @@ internal sealed unsafe class Spawner : IDisposable
     {
         if (extraFd < 0 || target < 3)
         {
-            Libc.FileActionsAddCloseFrom(_actions, 3);
+            _actions.AddCloseFrom(3);
             return;
         }
-        Libc.FileActionsAddDup2(_actions, extraFd, target);
-        for (int fd = 3; fd < target; fd++) Libc.FileActionsAddClose(_actions, fd);
-        Libc.FileActionsAddCloseFrom(_actions, target + 1);
+        _actions.AddDup2(extraFd, target);
+        for (int fd = 3; fd < target; fd++) _actions.AddClose(fd);
+        _actions.AddCloseFrom(target + 1);
     }
 
     /// <summary>
@@ -210,18 +198,17 @@ internal sealed unsafe class Spawner : IDisposable
         argv[1] = null;
         byte* svpid = PutEnv("PERP_SVPID=", mainPid);
         byte** envp = _environment.With(svpid, null);
-        Libc.FileActionsInit(_actions);
         int child = 0, rc;
         try
         {
-            Native.FileActionsAddFchdir(_actions, svc.DirectoryFd);
-            if (svc.HasLog && svc.LogPipeWrite >= 0) Libc.FileActionsAddDup2(_actions, svc.LogPipeWrite, 1);
-            Libc.FileActionsAddCloseFrom(_actions, 3);
-            rc = Libc.PosixSpawn(&child, script, _actions, _attr, argv, envp);
+            _actions.AddFchdir(svc.DirectoryFd);
+            if (svc.HasLog && svc.LogPipeWrite >= 0) _actions.AddDup2(svc.LogPipeWrite, 1);
+            _actions.AddCloseFrom(3);
+            rc = _actions.Error != 0 ? _actions.Error : Libc.PosixSpawn(&child, script, _actions.Pointer, _attr.Pointer, argv, envp);
         }
         finally
         {
-            Libc.FileActionsDestroy(_actions);
+            _actions.Reset();
             _used = 0;
         }
         if (rc != 0)
@@ -308,8 +295,8 @@ internal sealed unsafe class Spawner : IDisposable
 
     public void Dispose()
     {
-        NativeMemory.Free(_attr);
-        NativeMemory.Free(_actions);
+        _attr.Dispose();
+        _actions.Dispose();
         NativeMemory.Free(_scratch);
     }
 }

@@ -6,7 +6,7 @@ namespace PerpPS.Cmdlets.Engine;
 
 /// <summary>
 /// Starts perpd detached: posix_spawn with a new session (POSIX_SPAWN_SETSID), an empty
-/// signal mask, default dispositions for every catchable signal, stdin from /dev/null and
+/// signal mask, default dispositions for every signal 1–64 (Core's SpawnAttributes), stdin from /dev/null and
 /// stdout/stderr appended to a log file. The environment is the session's, with the
 /// program's own directory put first on PATH so runscripts find the bundled tools.
 /// </summary>
@@ -53,39 +53,18 @@ internal static unsafe class DaemonLauncher
 
     private static int SpawnWith(byte** argv, byte** envp, string logPath)
     {
-        byte* attr = stackalloc byte[Libc.SpawnAttrSize];
-        byte* actions = stackalloc byte[Libc.FileActionsSize];
-        byte* empty = stackalloc byte[Libc.SigSetSize];
-        byte* all = stackalloc byte[Libc.SigSetSize];
-        new Span<byte>(attr, Libc.SpawnAttrSize).Clear();
-        new Span<byte>(actions, Libc.FileActionsSize).Clear();
-        new Span<byte>(empty, Libc.SigSetSize).Clear();
-        new Span<byte>(all, Libc.SigSetSize).Clear();
-        // Signals 1..31 back to their defaults (SIGKILL/SIGSTOP cannot be changed; glibc skips them).
-        for (int sig = 1; sig <= 31; sig++)
-            if (sig is not (9 or 19)) all[(sig - 1) / 8] |= (byte)(1 << ((sig - 1) % 8));
         byte[] devNull = NativePath.ToBytes("/dev/null");
         byte[] log = NativePath.ToBytes(logPath);
-        Libc.SpawnAttrInit(attr);
-        Libc.FileActionsInit(actions);
-        try
-        {
-            Libc.SpawnAttrSetFlags(attr, Libc.POSIX_SPAWN_SETSID | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
-            Libc.SpawnAttrSetSigMask(attr, empty);
-            Libc.SpawnAttrSetSigDefault(attr, all);
-            fixed (byte* n = devNull) Libc.FileActionsAddOpen(actions, 0, n, Libc.O_RDONLY, 0);
-            fixed (byte* l = log) Libc.FileActionsAddOpen(actions, 1, l, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0x1A4);
-            Libc.FileActionsAddDup2(actions, 1, 2);
-            int pid;
-            int rc = Libc.PosixSpawn(&pid, argv[0], actions, attr, argv, envp);
-            if (rc != 0) throw new PosixException(rc, "failure posix_spawn() of perpd");
-            return pid;
-        }
-        finally
-        {
-            Libc.FileActionsDestroy(actions);
-            Libc.SpawnAttrDestroy(attr);
-        }
+        using var attr = new SpawnAttributes(newSession: true);
+        using var actions = new SpawnFileActions();
+        fixed (byte* n = devNull) actions.AddOpen(0, n, Libc.O_RDONLY, 0);
+        fixed (byte* l = log) actions.AddOpen(1, l, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0x1A4);
+        actions.AddDup2(1, 2);
+        if (actions.Error != 0) throw new PosixException(actions.Error, "failure " + actions.FailedCall + "() for perpd");
+        int pid;
+        int rc = Libc.PosixSpawn(&pid, argv[0], actions.Pointer, attr.Pointer, argv, envp);
+        if (rc != 0) throw new PosixException(rc, "failure posix_spawn() of perpd");
+        return pid;
     }
 
     private static byte* Pin(byte[] bytes, List<System.Runtime.InteropServices.GCHandle> pins)

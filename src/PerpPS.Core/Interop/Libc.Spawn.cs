@@ -47,6 +47,9 @@ public static unsafe partial class Libc
     [LibraryImport(LibC, EntryPoint = "posix_spawn_file_actions_addopen")]
     public static partial int FileActionsAddOpen(void* actions, int fd, byte* path, int flags, uint mode);
 
+    [LibraryImport(LibC, EntryPoint = "posix_spawn_file_actions_addfchdir_np")]
+    public static partial int FileActionsAddFchdir(void* actions, int fd);
+
     [LibraryImport(LibC, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
     public static partial int FileActionsAddCloseFrom(void* actions, int from);
 

@@ -22,56 +22,41 @@ internal sealed class SpawnPlan
 
 /// <summary>
 /// Starting a child with posix_spawn (never fork from managed code): file actions for the
-/// pipe plumbing, POSIX_SPAWN_SETSID for detached children, default signal dispositions
-/// and an empty mask so that nothing of .NET's signal handling leaks into the child. The
+/// pipe plumbing, POSIX_SPAWN_SETSID for detached children, and Core's
+/// <see cref="SpawnAttributes"/> (empty mask, default disposition for every signal 1–64,
+/// real-time ones included) so that nothing of .NET's signal handling leaks into the child. The
 /// program is found along PATH by the same rules as <see cref="Exec"/>.
 /// </summary>
 internal static unsafe class Spawner
 {
-    /// <summary>Spawns; the pid, or -errno when nothing could be started.</summary>
+    /// <summary>Spawns; the pid, or -errno when nothing could be started (a file action that
+    /// could not be queued counts as a failure: nothing is started).</summary>
     public static int Spawn(string program, IReadOnlyList<string> argv, Environ env, SpawnPlan plan, string? searchPath = null)
     {
         byte** nativeArgv = NativeStrings.Array(argv);
         byte** nativeEnv = NativeStrings.Array(env.ToEntries());
-        byte* actions = (byte*)NativeMemory.AllocZeroed(Libc.FileActionsSize);
-        byte* attr = (byte*)NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
+        using var actions = new SpawnFileActions();
+        using var attr = new SpawnAttributes(plan.NewSession, plan.CleanSignals);
         try
         {
-            Libc.FileActionsInit(actions);
             foreach (var (target, file, flags, mode) in plan.Opens)
             {
                 // glibc copies the path into the file actions: ours can go at once.
                 byte* p = NativeStrings.One(file);
-                Libc.FileActionsAddOpen(actions, target, p, flags, mode);
+                actions.AddOpen(target, p, flags, mode);
                 NativeMemory.Free(p);
             }
-            foreach (var (target, source) in plan.Dups) Libc.FileActionsAddDup2(actions, source, target);
-            if (plan.CloseFrom > 0) Libc.FileActionsAddCloseFrom(actions, plan.CloseFrom);
+            foreach (var (target, source) in plan.Dups) actions.AddDup2(source, target);
+            if (plan.CloseFrom > 0) actions.AddCloseFrom(plan.CloseFrom);
+            if (actions.Error != 0) return -actions.Error;
 
-            Libc.SpawnAttrInit(attr);
-            short flagsSet = 0;
-            if (plan.NewSession) flagsSet |= Libc.POSIX_SPAWN_SETSID;
-            if (plan.CleanSignals)
-            {
-                byte* all = stackalloc byte[Libc.SigSetSize];
-                byte* none = stackalloc byte[Libc.SigSetSize];
-                Sys.Sigfillset(all);
-                Sys.Sigdelset(all, SignalNames.SIGKILL);
-                Sys.Sigdelset(all, SignalNames.SIGSTOP);
-                Libc.SigEmptySet(none);
-                Libc.SpawnAttrSetSigDefault(attr, all);
-                Libc.SpawnAttrSetSigMask(attr, none);
-                flagsSet |= Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK;
-            }
-            Libc.SpawnAttrSetFlags(attr, flagsSet);
-
-            if (program.Contains('/')) return Try(program, actions, attr, nativeArgv, nativeEnv);
+            if (program.Contains('/')) return Try(program, actions.Pointer, attr.Pointer, nativeArgv, nativeEnv);
             string path = searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? Exec.DefaultPath;
             int errno = Errno.ENOENT;
             foreach (string element in path.Split(':'))
             {
                 string dir = element.Length == 0 ? "." : element;
-                int r = Try(dir.EndsWith('/') ? dir + program : dir + "/" + program, actions, attr, nativeArgv, nativeEnv);
+                int r = Try(dir.EndsWith('/') ? dir + program : dir + "/" + program, actions.Pointer, attr.Pointer, nativeArgv, nativeEnv);
                 if (r > 0) return r;
                 int e = -r;
                 if (e == Errno.EACCES || e == Errno.EPERM || e == Errno.EISDIR) { errno = e; continue; }
@@ -82,16 +67,12 @@ internal static unsafe class Spawner
         }
         finally
         {
-            Libc.FileActionsDestroy(actions);
-            Libc.SpawnAttrDestroy(attr);
-            NativeMemory.Free(actions);
-            NativeMemory.Free(attr);
             NativeStrings.FreeArray(nativeArgv);
             NativeStrings.FreeArray(nativeEnv);
         }
     }
 
-    private static int Try(string path, byte* actions, byte* attr, byte** argv, byte** env)
+    private static int Try(string path, void* actions, void* attr, byte** argv, byte** env)
     {
         int pid;
         byte* p = NativeStrings.One(path);

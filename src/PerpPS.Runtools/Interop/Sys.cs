@@ -54,12 +54,6 @@ internal static unsafe partial class Sys
     [LibraryImport(LibC, EntryPoint = "sigprocmask", SetLastError = true)]
     public static partial int Sigprocmask(int how, byte* set, byte* old);
 
-    [LibraryImport(LibC, EntryPoint = "sigfillset")]
-    public static partial int Sigfillset(byte* set);
-
     [LibraryImport(LibC, EntryPoint = "sigaddset")]
     public static partial int Sigaddset(byte* set, int signal);
-
-    [LibraryImport(LibC, EntryPoint = "sigdelset")]
-    public static partial int Sigdelset(byte* set, int signal);
 }
