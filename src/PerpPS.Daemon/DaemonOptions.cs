@@ -14,6 +14,8 @@ namespace PerpPS.Daemon;
 /// Default 10; 0 restores perp's behaviour (wait forever).</item>
 /// <item><c>-c conns</c>: how many client connections are served at once (default 20, perp's
 /// PERPD_CONNMAX; one more is accepted and closed with perp's warning).</item>
+/// <item><c>-w subs</c>: how many event subscribers (W connections, docs/protocol-extensions.md)
+/// are served at once, apart from the clients of -c (default 128).</item>
 /// </list>
 /// </summary>
 internal sealed class DaemonOptions
@@ -22,6 +24,7 @@ internal sealed class DaemonOptions
     public const string UsageAdditions =
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
         + " [-c conns] client connections served at once (default 20);"
+        + " [-w subs] event subscribers served at once (default 128);"
         + " [-t msecs] default timeout-kill of every stop (0 = perp's stop); [-r secs] default restart-backoff cap (0 = 1 s governor)";
 
     public uint AutoscanSeconds { get; private set; }
@@ -32,6 +35,7 @@ internal sealed class DaemonOptions
     public uint DefaultTimeoutKillMs { get; private set; }
     /// <summary>-r secs: restart-backoff cap for services without their own file (0: perp's 1 s governor).</summary>
     public uint DefaultRestartBackoff { get; private set; }
+    public int MaxSubscribers { get; private set; } = 128;
     public string BaseDirectory { get; private set; } = "";
 
     /// <summary>What the command line asks for: run, or exit at once with a code.</summary>
@@ -59,7 +63,7 @@ internal sealed class DaemonOptions
                     case 'V':
                         WriteRaw("version: perpd 2.07\n");
                         return Outcome.Exit;
-                    case 'a' or 'g' or 'k' or 'c' or 't' or 'r':
+                    case 'a' or 'g' or 'k' or 'c' or 'w' or 't' or 'r':
                         string value;
                         if (j + 1 < a.Length) value = a[(j + 1)..];
                         else if (i + 1 < args.Length) value = args[++i];
@@ -114,6 +118,11 @@ internal sealed class DaemonOptions
                 if (!TryUnsigned(value, out uint conns) || conns == 0)
                     return UsageError(log, $"non-numeric argument found for option -c: {value}", out exitCode) == Outcome.Run;
                 MaxClients = (int)Math.Min(conns, 10_000u);
+                return true;
+            case 'w':
+                if (!TryUnsigned(value, out uint subs))
+                    return UsageError(log, $"non-numeric argument found for option -w: {value}", out exitCode) == Outcome.Run;
+                MaxSubscribers = (int)Math.Min(subs, 10_000u);
                 return true;
             default: // 'g'
                 // perp's quirk (edge case 30): numeric only when the first character is 1..8.

@@ -61,6 +61,7 @@ internal sealed partial class Supervisor
         if (!p.GiveUp.Failed(now, p.Policy.GiveUpCount, p.Policy.GiveUpSeconds)) return;
         p.Failed = true;
         sub.Set(Core.Protocol.SubserviceFlags.WantDown);
+        Events.Emit(Core.Protocol.EventKind.Failed, sub, detail: (uint)p.Policy.GiveUpCount);
         _log.Warning().Add("giving up on service ").Add(svc.Name).Add(": ").Add(p.Policy.GiveUpCount)
             .Add(" failed starts within ").Add(p.Policy.GiveUpSeconds).Add(" s; it stays down until it is started").Line();
     }

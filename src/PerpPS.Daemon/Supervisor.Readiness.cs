@@ -70,6 +70,7 @@ internal sealed partial class Supervisor
         var p = svc.Policy;
         if (p.Ready || !svc.Main.IsRunning || svc.Main.IsResetting) return;
         p.Ready = true;
+        Events.Emit(Core.Protocol.EventKind.Ready, svc.Main, (uint)svc.Main.Pid);
         if (p.Policy.NotificationFd >= 0 || p.HasCheck)
             _log.Info().Add("service ").Add(svc.Name).Add(" is ready (").Add(how).Add(")").Line();
         StartWaitingDependants();
@@ -182,6 +183,7 @@ internal sealed partial class Supervisor
         if (passed)
         {
             p.CheckFailures = 0;
+            if (p.Health != Health.Healthy) Events.Emit(Core.Protocol.EventKind.Healthy, main, (uint)main.Pid);
             p.Health = Health.Healthy;
             BecameReady(svc, "check");
             ScheduleCheck(svc, first: false);
@@ -194,6 +196,9 @@ internal sealed partial class Supervisor
         }
         p.Health = Health.Unhealthy;
         p.CheckFailures++;
+        Events.Emit(Core.Protocol.EventKind.Unhealthy, main, (uint)main.Pid,
+            p.CheckTimedOut ? Core.Protocol.ExitKind.Killed : !t.Signaled ? Core.Protocol.ExitKind.Exited : Core.Protocol.ExitKind.Killed,
+            (byte)(p.CheckTimedOut ? 9 : t.Value), (uint)p.CheckFailures);
         if (p.CheckFailures < p.Policy.CheckRetries)
         {
             ScheduleCheck(svc, first: false);

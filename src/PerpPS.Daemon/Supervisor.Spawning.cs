@@ -23,6 +23,7 @@ internal sealed partial class Supervisor
         if (result == SpawnResult.Started)
         {
             Watch(sub);
+            OnRunStarted(sub);
             if (!sub.IsLog) MainStarted(sub, readyRead);
             return;
         }
@@ -34,6 +35,7 @@ internal sealed partial class Supervisor
         }
         ExecFailed(sub, errno);
         sub.PreviousPid = 0;
+        OnStartExecFailed(sub, errno);
         Terminated(sub, Termination.ExecFailure);
     }
 
@@ -49,6 +51,7 @@ internal sealed partial class Supervisor
         if (result == SpawnResult.Started)
         {
             Watch(sub);
+            OnResetStarted(sub);
             if (sub.Owner.IsCulling) ArmStopTimeout(sub);
             return;
         }
@@ -58,6 +61,7 @@ internal sealed partial class Supervisor
             return;
         }
         ExecFailed(sub, errno);
+        OnResetExecFailed(sub, errno);
         Terminated(sub, Termination.ExecFailure);
     }
 
@@ -67,6 +71,7 @@ internal sealed partial class Supervisor
     private void ForkFailed(Subservice sub, int errno)
     {
         _log.Warning().Add("failure fork() for service ").Add(sub.Owner.Name).Add(": ").Errno(errno).Line();
+        Events.Emit(PerpPS.Core.Protocol.EventKind.ForkFailed, sub, detail: (uint)errno);
         if (Terminating)
         {
             _log.Warning().Add("exceptional failure in progress at termination").Line();

@@ -73,6 +73,7 @@ internal sealed partial class Supervisor
                 {
                     svc.Policy.WaitingDependencies = true;
                     _waiting.Add(svc);
+                    Events.Emit(EventKind.WaitingForDependency, sub);
                 }
                 return;
             }
@@ -84,6 +85,9 @@ internal sealed partial class Supervisor
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
                 .Add(sub.IsLog ? " for ./rc.log" : " for ./rc.main").Line();
             sub.StartPending = true;
+            OnStartHeld(sub, sub.WhenOk - now);
+            if (interval > Second || GovernorInterval(sub) > Second)
+                Events.Emit(EventKind.Backoff, sub, detail: (uint)Math.Min(uint.MaxValue, (sub.WhenOk - now) / 1_000_000));
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
             sub.WhenOk += interval;
@@ -108,9 +112,11 @@ internal sealed partial class Supervisor
         }
         if (!sub.Has(SubserviceFlags.WantDown))
         {
+            OnRestart(sub);
             RequestStart(sub);
             return;
         }
+        OnDown(sub);
         Subservice log = svc.Log;
         if (!sub.IsLog && svc.HasLog && log.Has(SubserviceFlags.WantDown) && log.Pid > 0)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PerpPS.Core.Client;
 using PerpPS.Core.Protocol;
 using PerpPS.TestSupport;
 using Xunit;
@@ -222,5 +223,59 @@ public sealed class PolicyTests
         // The default held: perp's one-second governor, no readiness wait.
         var t = Times(journal, "start");
         Assert.True(t[2] - t[1] < 1.8, $"the restart waited {t[2] - t[1]:F2}s");
+    }
+
+    private static ExtendedStatus Extended(string baseDirectory, string name)
+    {
+        using var c = ControlClient.ConnectToBase(baseDirectory, Perp.ClientTimeout);
+        var r = c.QueryExtended(Perp.Id(Path.Combine(baseDirectory, name)));
+        Assert.True(r.HasStatus && r.Status.HasExtension, $"no extended status for {name}");
+        return r.Status;
+    }
+
+    private static PolicyFlags PolicyOf(string baseDirectory, string name) => Extended(baseDirectory, name).Main.Policy;
+
+    [Fact]
+    public void Status_and_events_show_readiness_waiting_health_and_give_up()
+    {
+        using var b = new TempBase();
+        string go = Path.Combine(b.Scratch, "go");
+        // slow becomes ready (notification-fd) only once the test creates "go".
+        b.AddService("slow", $"case $1 in start) while [ ! -e {go} ]; do sleep 0.1; done; echo >&3; exec sleep 100000 ;; esac\nexit 0");
+        Put(b, "slow", "notification-fd", "3");
+        TempBase.WriteScript(Path.Combine(b.Service("slow"), "check"), "exit 0");
+        Put(b, "slow", "check-interval", "1");
+        using var d = DaemonProcess.Start(b.Path);
+        using var events = EventSubscription.Open(b.Path)!;
+        Assert.NotNull(events);
+        // Activated after the subscription, so their events are seen.
+        b.AddService("needy", Scripts.Forever);
+        Put(b, "needy", "dependencies", "slow");
+        b.AddService("quitter", "exit 1");
+        Put(b, "quitter", "give-up", "2 60");
+        PerpPS.Core.Interop.Libc.Kill(d.Pid, 1);
+        d.WaitForLine("activated new service: quitter");
+        Perp.WaitMainUp(b.Path, "slow");
+        var slow = Extended(b.Path, "slow");
+        Assert.True(slow.Main.Present.HasFlag(ExtensionFields.Policy));
+        Assert.False(slow.Main.Policy.HasFlag(PolicyFlags.Ready)); // up, not ready
+        Assert.True(PolicyOf(b.Path, "needy").HasFlag(PolicyFlags.WaitingForDependency));
+        Wait.Until(() => PolicyOf(b.Path, "quitter").HasFlag(PolicyFlags.Failed), "quitter Failed");
+
+        File.WriteAllText(go, "");
+        Wait.Until(() => PolicyOf(b.Path, "slow").HasFlag(PolicyFlags.Ready), "slow Ready");
+        Perp.WaitMainUp(b.Path, "needy");
+        Assert.False(PolicyOf(b.Path, "needy").HasFlag(PolicyFlags.WaitingForDependency));
+        Wait.Until(() => PolicyOf(b.Path, "slow").HasFlag(PolicyFlags.Healthy), "slow Healthy");
+
+        var kinds = new HashSet<EventKind>();
+        Wait.Until(() =>
+        {
+            while (events.TryRead(out var ev, TimeSpan.FromMilliseconds(50))) kinds.Add(ev.Kind);
+            return kinds.IsSupersetOf([EventKind.Ready, EventKind.Healthy, EventKind.WaitingForDependency, EventKind.Failed]);
+        }, "Ready, Healthy, WaitingForDependency and Failed events");
+        // An explicit start clears Failed.
+        Assert.Equal(0, Perp.Command(b.Path, "quitter", 'u'));
+        Assert.False(PolicyOf(b.Path, "quitter").HasFlag(PolicyFlags.Failed));
     }
 }
