@@ -278,4 +278,24 @@ public sealed class PolicyTests
         Assert.Equal(0, Perp.Command(b.Path, "quitter", 'u'));
         Assert.False(PolicyOf(b.Path, "quitter").HasFlag(PolicyFlags.Failed));
     }
+
+    [Fact]
+    public void Perpok_r_is_ok_only_once_the_service_is_ready()
+    {
+        using var b = new TempBase();
+        string go = Path.Combine(b.Scratch, "go");
+        b.AddService("late", $"case $1 in start) while [ ! -e {go} ]; do sleep 0.1; done; echo >&3; exec sleep 100000 ;; esac\nexit 0");
+        Put(b, "late", "notification-fd", "3");
+        b.AddService("plain", Scripts.Forever);
+        using var d = DaemonProcess.Start(b.Path);
+        Perp.WaitMainUp(b.Path, "late");
+        Thread.Sleep(1200); // up for over a second: only readiness is missing
+        var notYet = ToolRunner.Run("perpok", "-b", b.Path, "-v", "-r", "late");
+        Assert.Equal(1, notYet.ExitCode);
+        Assert.Contains("fail: service not ready", notYet.Stderr);
+        Assert.Equal(0, ToolRunner.Run("perpok", "-b", b.Path, "late").ExitCode); // without -r: perp's answer
+        File.WriteAllText(go, "");
+        Wait.Until(() => ToolRunner.Run("perpok", "-b", b.Path, "-r", "late").ExitCode == 0, "perpok -r late");
+        Wait.Until(() => ToolRunner.Run("perpok", "-b", b.Path, "-r", "-u", "1", "plain").ExitCode == 0, "perpok -r plain (ready after 0.5 s up)");
+    }
 }
