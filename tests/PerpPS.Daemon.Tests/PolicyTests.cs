@@ -298,4 +298,27 @@ public sealed class PolicyTests
         Wait.Until(() => ToolRunner.Run("perpok", "-b", b.Path, "-r", "late").ExitCode == 0, "perpok -r late");
         Wait.Until(() => ToolRunner.Run("perpok", "-b", b.Path, "-r", "-u", "1", "plain").ExitCode == 0, "perpok -r plain (ready after 0.5 s up)");
     }
+
+    [Fact]
+    public void Perpstat_and_its_json_show_the_policy_facts()
+    {
+        using var b = new TempBase();
+        b.AddService("waiter", Scripts.Forever);
+        Put(b, "waiter", "dependencies", "absent");
+        b.AddService("plain", Scripts.Forever);
+        using var d = DaemonProcess.Start(b.Path);
+        Perp.WaitMainUp(b.Path, "plain");
+        Thread.Sleep(700);
+        var text = ToolRunner.Run("perpstat", "-b", b.Path, "waiter", "plain");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("  main policy: waiting for a dependency", text.Stdout);
+        Assert.Single(text.Stdout.Split('\n'), l => l.Contains("main policy:")); // plain, up and ready: no line
+        var json = ToolRunner.Run("perpstat", "-b", b.Path, "-j", "plain").Stdout.Trim();
+        var policy = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("main").GetProperty("policy");
+        Assert.True(policy.GetProperty("ready").GetBoolean());
+        Assert.Equal("unknown", policy.GetProperty("health").GetString());
+        var waiter = System.Text.Json.JsonDocument.Parse(ToolRunner.Run("perpstat", "-b", b.Path, "-j", "waiter").Stdout.Trim())
+            .RootElement.GetProperty("main").GetProperty("policy");
+        Assert.True(waiter.GetProperty("waitingForDependency").GetBoolean());
+    }
 }
