@@ -321,4 +321,24 @@ public sealed class PolicyTests
             .RootElement.GetProperty("main").GetProperty("policy");
         Assert.True(waiter.GetProperty("waitingForDependency").GetBoolean());
     }
+
+    [Fact]
+    public void Perpd_t_gives_services_without_files_a_group_stop_with_SIGKILL()
+    {
+        using var b = new TempBase();
+        string journal = Path.Combine(b.Scratch, "journal");
+        b.AddService("deaf", $$"""
+            case $1 in
+              start) trap "" TERM; while :; do sleep 0.1; done ;;
+              reset) echo "reset $*" >> {{journal}} ;;
+            esac
+            exit 0
+            """);
+        using var d = DaemonProcess.Start(b.Path, ["-t", "400"]);
+        int pid = Perp.WaitMainUp(b.Path, "deaf");
+        Assert.Equal(0, Perp.Command(b.Path, "deaf", 'd'));
+        Perp.WaitLines(journal, l => l.Contains("signal 9 SIGKILL"));
+        Assert.False(ProcessKiller.IsAlive(pid));
+        d.WaitForLine("stop timeout: sending signal SIGKILL to process group of service deaf (main)");
+    }
 }
