@@ -83,7 +83,7 @@ internal sealed partial class Supervisor
         if (now < sub.WhenOk)
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
-                .Add(sub.IsLog ? " for ./rc.log" : " for ./rc.main").Line();
+                .Add(" for ./rc.").Add(sub.Label).Line();
             sub.StartPending = true;
             OnStartHeld(sub, sub.WhenOk - now);
             if (interval > Second || GovernorInterval(sub) > Second)

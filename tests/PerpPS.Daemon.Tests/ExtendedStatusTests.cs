@@ -187,12 +187,12 @@ public sealed class ExtendedStatusTests
         b.AddService("s", Scripts.Forever, down: true);
         using var d = DaemonProcess.Start(b.Path);
         Wait.Until(() => Perp.Query(b.Path, "s").Kind == ReplyKind.Status, "s active");
-        using var raw = new RawSocket(b.Path);
+        using var raw = RawClient.ConnectToBase(b.Path);
         raw.Send(Convert.FromHexString(hex));
-        Assert.Equal(Convert.FromHexString("02450447000000"), raw.Receive());
+        Assert.Equal(Convert.FromHexString("02450447000000"), raw.TryReadPacket());
         var q = new byte[Packet.QuerySize];
         Packet.WriteQuery(q, Perp.Id(b.Service("s")));
         raw.Send(q);
-        Assert.Equal((byte)'S', raw.Receive()![1]);
+        Assert.Equal((byte)'S', raw.TryReadPacket()![1]);
     }
 }

@@ -23,9 +23,9 @@ public sealed class ExtensionFuzzTests(ITestOutputHelper output)
     {
         using var tb = new TempBase();
         var ids = new List<ServiceId>();
-        for (int i = 0; i < 20; i++) ids.Add(Services.IdOf(tb.AddService($"s{i:00}", Services.Sleeper)));
+        for (int i = 0; i < 20; i++) ids.Add(Perp.Id(tb.AddService($"s{i:00}", Scripts.Forever)));
         using var daemon = DaemonProcess.Start(tb.Path);
-        foreach (var id in ids) Services.WaitForMain(tb.Path, id);
+        foreach (var id in ids) Perp.WaitMainUp(tb.Path, id);
         string socket = PerpPaths.ControlSocket(tb.Path);
         var rng = new Random(9);
         int fdsBefore = ProcFs.FdCount(daemon.Pid);
@@ -91,7 +91,7 @@ public sealed class ExtensionFuzzTests(ITestOutputHelper output)
                 var junk = new byte[rng.Next(1, 600)];
                 rng.NextBytes(junk);
                 s.Send(junk);
-                if (rng.Next(3) == 0) Services.Command(tb.Path, ids[0], 'u'); // an event (WantUp)
+                if (rng.Next(3) == 0) Perp.Send(tb.Path, ids[0], 'u'); // an event (WantUp)
                 break;
             }
         }
