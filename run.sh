@@ -38,7 +38,7 @@ echo
 echo "\$ perpls -b $base"
 "$bin/perpls" -b "$base"
 echo
-echo "\$ perpstat -b $base hello oneshot standby"
-"$bin/perpstat" -b "$base" hello oneshot standby
+echo "\$ perpstat -b $base hello oneshot standby store app"
+"$bin/perpstat" -b "$base" hello oneshot standby store app
 echo
 echo "Try: PATH=$bin:\$PATH perpctl -b $base u standby;  ./run.sh stop  to stop the demo."

@@ -46,6 +46,7 @@ internal sealed class Daemon
         _supervisor.Orphans = Adoption.Find(options.BaseDirectory);
         if (_supervisor.Orphans.Count > 0)
             log.Info().Add("found ").Count(_supervisor.Orphans.Count, " runscript", " runscripts").Add(" of a previous perpd: adopting").Line();
+        _supervisor.SetPolicyDefaults(options.DefaultTimeoutKillMs, options.DefaultRestartBackoff);
         _scanner = new Scanner(baseFd, log, _table, _supervisor, budget);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
         var events = new EventStream(options.MaxSubscribers);
@@ -121,6 +122,9 @@ internal sealed class Daemon
                     case EventSource.Child:
                         _supervisor.OnChildReadable(fd);
                         break;
+                    case EventSource.Readiness:
+                        _supervisor.OnReadinessReadable(fd);
+                        break;
                 }
             }
             RunDueDeadlines();
@@ -165,13 +169,15 @@ internal sealed class Daemon
         _supervisor.Terminating = true;
         _nextAutoscan = _scanRetryAt = long.MaxValue;
         _server.Shutdown();
+        var cull = new List<Service>();
         foreach (var svc in _table.Snapshot())
         {
             if (svc.Removed) continue;
             svc.Flags &= ~ServiceFlags.Cycle;
             if (svc.IsCulling) _supervisor.ArmStopTimeouts(svc);
-            else _supervisor.Cull(svc);
+            else cull.Add(svc);
         }
+        _supervisor.CullInOrder(cull); // dependants first
     }
 
     private long NextDeadline()

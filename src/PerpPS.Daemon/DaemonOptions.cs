@@ -26,7 +26,8 @@ internal sealed class DaemonOptions
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
         + " [-c conns] client connections served at once (default 20);"
         + " [-w subs] event subscribers served at once (default 128);"
-        + " [-r] reap orphans as a child subreaper (always so as PID 1)";
+        + " [-t msecs] default timeout-kill of every stop (0 = perp's stop); [-r secs] default restart-backoff cap (0 = 1 s governor);"
+        + " [-s] reap orphans as a child subreaper (always so as PID 1)";
 
     /// <summary>More clients than this at once are not served (-c is clamped to it).</summary>
     private const uint MaxClientsCeiling = 10_000;
@@ -35,8 +36,12 @@ internal sealed class DaemonOptions
     public uint? SocketGroup { get; private set; }
     public uint StopTimeoutSeconds { get; private set; } = 10;
     public int MaxClients { get; private set; } = 20;
+    /// <summary>-t msecs: timeout-kill for services without their own file (0: perp's stop).</summary>
+    public uint DefaultTimeoutKillMs { get; private set; }
+    /// <summary>-r secs: restart-backoff cap for services without their own file (0: perp's 1 s governor).</summary>
+    public uint DefaultRestartBackoff { get; private set; }
     public int MaxSubscribers { get; private set; } = 128;
-    /// <summary>-r: become a child subreaper and reap every orphan (implied when perpd is PID 1).</summary>
+    /// <summary>-s (as tini's): become a child subreaper and reap every orphan (implied when perpd is PID 1).</summary>
     public bool Subreaper { get; private set; }
     public string BaseDirectory { get; private set; } = "";
 
@@ -48,7 +53,7 @@ internal sealed class DaemonOptions
     {
         options = new DaemonOptions();
         exitCode = 0;
-        var opt = new NextOpt(args, "hVa:g:k:c:w:r", start: 0);
+        var opt = new NextOpt(args, "hVa:g:k:c:w:t:r:s", start: 0);
         for (char c; (c = opt.Next()) != NextOpt.End;)
         {
             switch (c)
@@ -59,7 +64,7 @@ internal sealed class DaemonOptions
                 case 'V':
                     WriteRaw("version: perpd 2.07\n");
                     return Outcome.Exit;
-                case 'r':
+                case 's':
                     options.Subreaper = true;
                     break;
                 case NextOpt.Invalid when opt.Got == '?':
@@ -98,6 +103,16 @@ internal sealed class DaemonOptions
                 if (!Nuscan.TryUInt32(value, out uint stop))
                     return UsageError(log, $"non-numeric argument found for option -k: {value}", out exitCode) == Outcome.Run;
                 StopTimeoutSeconds = stop;
+                return true;
+            case 't':
+                if (!Nuscan.TryUInt32(value, out uint killMs) || killMs > 86_400_000)
+                    return UsageError(log, $"non-numeric argument found for option -t: {value}", out exitCode) == Outcome.Run;
+                DefaultTimeoutKillMs = killMs;
+                return true;
+            case 'r':
+                if (!Nuscan.TryUInt32(value, out uint cap) || cap > 86_400)
+                    return UsageError(log, $"non-numeric argument found for option -r: {value}", out exitCode) == Outcome.Run;
+                DefaultRestartBackoff = cap;
                 return true;
             case 'c':
                 if (!Nuscan.TryUInt32(value, out uint conns))

@@ -9,12 +9,34 @@ internal enum DeadlineKind : byte
     SpawnRetry,
     /// <summary>The stop timeout expired during deactivation or shutdown: SIGKILL.</summary>
     StopKill,
+    /// <summary>A stop's timeout-kill expired: SIGKILL to what is left of the start's process group.</summary>
+    GroupKill,
+    /// <summary>Half a second up without notification-fd or check: ready.</summary>
+    ReadyByUptime,
+    /// <summary>Time to run the health check.</summary>
+    CheckDue,
+    /// <summary>The health check outlived check-timeout.</summary>
+    CheckTimeout,
 }
 
 /// <summary>A deadline of one sub-service; stale once the slot's generation moved on.</summary>
 internal readonly record struct Deadline(Subservice Sub, DeadlineKind Kind, int Generation)
 {
-    public bool IsCurrent => !Sub.Owner.Removed && Sub.DeadlineGeneration == Generation;
+    /// <summary>Policy deadlines (group kill, readiness, checks) follow their own generation.</summary>
+    public static bool IsPolicy(DeadlineKind kind) => kind >= DeadlineKind.GroupKill;
+
+    public bool IsCurrent => !Sub.Owner.Removed && GenerationOf(Sub, Kind) == Generation;
+
+    /// <summary>
+    /// The generation a deadline of this kind is checked against: a group kill outlives the
+    /// start it stops (children may remain), checks and readiness die with the start.
+    /// </summary>
+    public static int GenerationOf(Subservice sub, DeadlineKind kind) => kind switch
+    {
+        DeadlineKind.GroupKill => sub.Owner.Policy.StopGeneration,
+        _ when IsPolicy(kind) => sub.Owner.Policy.Generation,
+        _ => sub.DeadlineGeneration,
+    };
 }
 
 /// <summary>
@@ -27,7 +49,7 @@ internal sealed class DeadlineQueue
     private readonly PriorityQueue<Deadline, long> _queue = new();
 
     public void Schedule(Subservice sub, DeadlineKind kind, long at) =>
-        _queue.Enqueue(new Deadline(sub, kind, sub.DeadlineGeneration), at);
+        _queue.Enqueue(new Deadline(sub, kind, Deadline.GenerationOf(sub, kind)), at);
 
     /// <summary>The earliest live deadline, or long.MaxValue.</summary>
     public long Next()

@@ -14,6 +14,8 @@ internal enum EventSource : byte
     Listener = 3,
     Client = 4,
     Child = 5,
+    /// <summary>The read end of a service's readiness pipe (notification-fd).</summary>
+    Readiness = 6,
 }
 
 /// <summary>

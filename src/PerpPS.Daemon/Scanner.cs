@@ -48,6 +48,7 @@ internal sealed unsafe class Scanner
         int failures = 0;
         _deferred = 0;
         bool readFailed = false;
+        _supervisor.Scanning = true;
         Libc.Lseek(_baseFd, 0, 0);
         fixed (byte* buffer = _buffer)
         {
@@ -79,18 +80,22 @@ internal sealed unsafe class Scanner
             // Without a complete listing nothing may be deactivated.
             foreach (var s in _table.All) s.Flags |= ServiceFlags.Active;
             _log.Warning().Add("pausing on base directory scanning failure...").Line();
+            _supervisor.ScanDone();
             return false;
         }
+        var cull = new List<Service>();
         foreach (var s in _table.Snapshot())
         {
             if (s.Has(ServiceFlags.Active) || s.Removed) continue;
-            if (!s.IsCulling) _supervisor.Cull(s);
+            if (!s.IsCulling) cull.Add(s);
             else
             {
                 s.Flags &= ~ServiceFlags.Cycle;
-                if (!s.AnythingRunning) _supervisor.Remove(s);
+                if (!s.AnythingRunning && !s.Policy.CullDeferred) _supervisor.Remove(s);
             }
         }
+        if (cull.Count > 0) _supervisor.CullInOrder(cull); // dependants first
+        _supervisor.ScanDone();
         LogShortage();
         if (failures > _deferred)
         {

@@ -33,6 +33,8 @@ internal sealed partial class Service
     public Subservice Log { get; }
     /// <summary>Set once the record has left the table; stale deadlines check it.</summary>
     public bool Removed;
+    /// <summary>Readiness, health, dependencies, backoff and stop policy (files beyond perp).</summary>
+    public readonly Policy.PolicyState Policy = new();
 
     /// <summary>The truncated name used in argv and log lines.</summary>
     public byte[] Name { get; private set; } = [];

@@ -175,6 +175,56 @@ internal sealed unsafe class Spawner : IDisposable
     }
 
     /// <summary>
+    /// Spawns a service's health check, <c>./check</c> in its directory, in a new session, with
+    /// PERP_SVPID (main's pid) in its environment and stdout on the log pipe when there is one.
+    /// </summary>
+    public SpawnResult SpawnCheck(Service svc, int mainPid, out int pid, out int pidFd, out int errno)
+    {
+        errno = 0;
+        pid = 0;
+        pidFd = -1;
+        _used = 0;
+        byte* script = Put("./check\0"u8);
+        byte** argv = stackalloc byte*[2];
+        argv[0] = script;
+        argv[1] = null;
+        byte* svpid = PutEnv("PERP_SVPID=", mainPid);
+        byte** envp = _environment.With(svpid, null);
+        SpawnShim.Request* r = _request;
+        r->Path = script;
+        r->Argv = argv;
+        r->Envp = envp;
+        r->SvpidIndex = -1;
+        r->DirFd = svc.DirectoryFd;
+        r->CgroupFd = -1;
+        r->NewSession = 1;
+        r->MaxFd = _maxFd;
+        int n = 0;
+        if (svc.HasLog && svc.LogPipeWrite >= 0) Plan(r, ref n, 1, svc.LogPipeWrite);
+        r->FdCount = n;
+        int rc = SpawnShim.Spawn(r);
+        _used = 0;
+        if (rc != 0)
+        {
+            errno = rc;
+            return SpawnResult.ForkFailed;
+        }
+        if (r->FailedStep != SpawnShim.StepNone)
+        {
+            errno = r->Error;
+            return SpawnResult.ExecFailed;
+        }
+        pid = r->Pid;
+        pidFd = r->PidFd >= 0 ? r->PidFd : Libc.PidfdOpen(pid, 0); // vfork fallback: no pidfd from clone
+        if (pidFd >= PidFdCeiling)
+        {
+            Libc.Close(pidFd);
+            pidFd = -1;
+        }
+        return SpawnResult.Started;
+    }
+
+    /// <summary>
     /// Descriptors at or above this number are not used for pidfds: the soft RLIMIT_NOFILE
     /// minus a reserve of 64 for directories, pipes and clients.
     /// </summary>

@@ -85,7 +85,7 @@ internal sealed partial class Subservice
     }
 
     public SubserviceExtension ToExtension() => new(
-        LastExitKind, LastExitValue, Policy, Restarts, RestartsSinceStart, CurrentStartFailures(),
+        LastExitKind, LastExitValue, CurrentPolicy(), Restarts, RestartsSinceStart, CurrentStartFailures(),
         Pid != 0 ? ProcessGroup : 0, LastExitTime, LastRunNanoseconds,
-        BackoffMilliseconds, HealthFailures, ProcessCount, CpuMicroseconds, Present);
+        CurrentBackoffMilliseconds(), CurrentHealthFailures(), ProcessCount, CpuMicroseconds, CurrentPresent());
 }

@@ -13,6 +13,7 @@ internal sealed partial class Supervisor
     public void StartActivated(Service svc, bool down, bool once, bool logDown = false)
     {
         Events.Emit(EventKind.Activated, svc);
+        LoadPolicy(svc); // dependants look at its dependencies even while it is down
         if (logDown) svc.Log.Set(SubserviceFlags.WantDown);
         else if (svc.HasLog) RequestStart(svc.Log);
         if (down)
@@ -41,8 +42,24 @@ internal sealed partial class Supervisor
         log.Set(SubserviceFlags.WantDown);
         CancelPendingStart(main);
         CancelPendingStart(log);
+        CancelWait(svc);
+        if (svc.AnythingRunning && HasStoppingDependants(svc))
+        {
+            // Dependants being deactivated too stop first; this one follows when they are gone.
+            svc.Policy.CullDeferred = true;
+            _deferredCulls.Add(svc);
+            return;
+        }
+        CullNow(svc);
+    }
+
+    /// <summary>Signals a deactivated service's runscripts to stop (its dependants are gone).</summary>
+    private void CullNow(Service svc)
+    {
+        Subservice main = svc.Main, log = svc.Log;
         if (main.IsRunning)
         {
+            if (StopByPolicy(main, always: false)) return; // down-signal to the group, SIGKILL after timeout-kill
             if (!main.IsResetting) Send(main, SignalNames.SIGTERM, false);
             Send(main, SignalNames.SIGCONT, false);
             main.Clear(SubserviceFlags.IsPaused);
@@ -65,6 +82,7 @@ internal sealed partial class Supervisor
     /// <summary>At shutdown, a service already being deactivated still gets its stop timeout.</summary>
     public void ArmStopTimeouts(Service svc)
     {
+        if (svc.Policy.CullDeferred) return; // armed when its turn comes
         ArmStopTimeout(svc.Main);
         ArmStopTimeout(svc.Log);
     }
@@ -82,6 +100,8 @@ internal sealed partial class Supervisor
         svc.DirectoryFd = -1;
         _table.Remove(svc);
         Events.Emit(EventKind.Deactivated, svc);
+        ForgetPolicy(svc);
         if (svc.Has(ServiceFlags.Cycle) && !Terminating) RescanWanted = true;
+        ResumeDeferredCulls();
     }
 }

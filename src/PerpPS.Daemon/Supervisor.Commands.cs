@@ -87,17 +87,20 @@ internal sealed partial class Supervisor
         {
             case ControlCommand.Up:
                 sub.Clear(SubserviceFlags.IsOnce | SubserviceFlags.WantDown);
+                ExplicitStart(sub);
                 if (!sub.IsRunning) RequestStart(sub);
                 return;
             case ControlCommand.Once:
                 sub.Set(SubserviceFlags.IsOnce);
                 sub.Clear(SubserviceFlags.WantDown);
+                ExplicitStart(sub);
                 if (!sub.IsRunning) RequestStart(sub);
                 return;
             case ControlCommand.Down:
                 sub.Set(SubserviceFlags.WantDown);
                 CancelPendingStart(sub);
-                if (sub.IsRunning)
+                if (!sub.IsLog) CancelWait(sub.Owner);
+                if (sub.IsRunning && !StopByPolicy(sub, always: false))
                 {
                     Send(sub, SignalNames.SIGTERM, group);
                     Send(sub, SignalNames.SIGCONT, group);

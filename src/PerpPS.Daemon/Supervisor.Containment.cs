@@ -17,16 +17,17 @@ internal sealed partial class Supervisor
     public Containment Containment => _containment;
 
     /// <summary>Spawns with the slot's cgroup; a cgroup that cannot be had means a spawn without it (warned once).</summary>
-    private SpawnResult SpawnContained(Subservice sub, Termination? ended, long svSeconds, out int errno)
+    private SpawnResult SpawnContained(Subservice sub, Termination? ended, long svSeconds, out int errno,
+        ReadOnlySpan<FdAssignment> extraFds = default)
     {
         int cg = _containment.OpenLeaf(sub, out int cgErrno);
         if (cg < 0 && cgErrno != 0) WarnCgroup(sub, cgErrno);
-        var result = _spawner.Spawn(sub, ended, svSeconds, out errno, cg);
+        var result = _spawner.Spawn(sub, ended, svSeconds, out errno, cg, extraFds);
         if (cg >= 0 && result == SpawnResult.ForkFailed && errno is not (Errno.EAGAIN or 12))
         {
             // clone3 refused the cgroup itself (e.g. a domain-invalid or threaded cgroup).
             WarnCgroup(sub, errno);
-            result = _spawner.Spawn(sub, ended, svSeconds, out errno);
+            result = _spawner.Spawn(sub, ended, svSeconds, out errno, -1, extraFds);
         }
         if (cg >= 0) Libc.Close(cg);
         if (result == SpawnResult.Started && ended is null) sub.StartPid = sub.Pid;

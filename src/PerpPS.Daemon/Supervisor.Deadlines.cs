@@ -17,7 +17,7 @@ internal sealed partial class Supervisor
             case DeadlineKind.GovernedStart:
                 if (!sub.StartPending) return;
                 sub.StartPending = false;
-                sub.WhenOk = Native.MonotonicNanoseconds() + Second;
+                sub.WhenOk = Native.MonotonicNanoseconds() + GovernorInterval(sub);
                 SpawnStart(sub);
                 return;
             case DeadlineKind.SpawnRetry:
@@ -35,6 +35,18 @@ internal sealed partial class Supervisor
                 // down for good (KillLeftovers) or the service is removed (Containment.Release).
                 Libc.Kill(-sub.Pid, SignalNames.SIGKILL);
                 Libc.Kill(sub.Pid, SignalNames.SIGKILL);
+                return;
+            case DeadlineKind.GroupKill:
+                GroupKill(sub);
+                return;
+            case DeadlineKind.ReadyByUptime:
+                BecameReady(sub.Owner, "up for 0.5 s");
+                return;
+            case DeadlineKind.CheckDue:
+                RunCheck(sub.Owner);
+                return;
+            case DeadlineKind.CheckTimeout:
+                CheckTimeout(sub.Owner);
                 return;
         }
     }

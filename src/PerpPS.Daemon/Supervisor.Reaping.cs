@@ -84,6 +84,7 @@ internal sealed partial class Supervisor
     public void OnChildReadable(int pidfd)
     {
         Subservice? sub = _table.ByPidFd(pidfd);
+        if (sub == null && OnCheckReadable(pidfd)) return;
         if (sub == null || sub.PidFd != pidfd) return;
         if (!TryReap(Libc.P_PIDFD, pidfd, out var t)) return; // not exited yet (a stale event)
         _table.MapPidFd(pidfd, null);

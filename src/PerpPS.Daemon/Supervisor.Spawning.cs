@@ -17,13 +17,20 @@ internal sealed partial class Supervisor
             ScheduleRetry(sub);
             return;
         }
-        var result = SpawnContained(sub, null, 0, out int errno);
+        int readyWrite = -1, readyRead = -1;
+        if (!sub.IsLog) readyWrite = OpenReadinessPipe(svc, out readyRead);
+        ReadOnlySpan<FdAssignment> extra = readyWrite >= 0
+            ? [new FdAssignment(svc.Policy.Policy.NotificationFd, readyWrite)] : default;
+        var result = SpawnContained(sub, null, 0, out int errno, extra);
+        if (readyWrite >= 0) Libc.Close(readyWrite);
         if (result == SpawnResult.Started)
         {
             Watch(sub);
             OnRunStarted(sub);
+            if (!sub.IsLog) MainStarted(sub, readyRead);
             return;
         }
+        if (readyRead >= 0) Libc.Close(readyRead);
         if (result == SpawnResult.ForkFailed)
         {
             ForkFailed(sub, errno);

@@ -65,7 +65,24 @@ internal sealed partial class Supervisor
         // `when` is the request time, as perp's fork time: PERP_SVSECS and uptimes include
         // the governor's wait exactly as in perp.
         sub.When = Tai64N.Now();
+        if (!sub.IsLog)
+        {
+            Service svc = sub.Owner;
+            LoadPolicy(svc);
+            if (svc.Policy.Failed) return;
+            if (!DependenciesReady(svc))
+            {
+                if (!svc.Policy.WaitingDependencies)
+                {
+                    svc.Policy.WaitingDependencies = true;
+                    _waiting.Add(svc);
+                    Events.Emit(EventKind.WaitingForDependency, sub);
+                }
+                return;
+            }
+        }
         long now = Native.MonotonicNanoseconds();
+        long interval = GovernorInterval(sub);
         if (now < sub.WhenOk)
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
@@ -76,11 +93,13 @@ internal sealed partial class Supervisor
             // used to push it 40 s out, one second per held-back start).
             sub.StartPending = true;
             OnStartHeld(sub, sub.WhenOk - now);
+            if (interval > Second || GovernorInterval(sub) > Second)
+                Events.Emit(EventKind.Backoff, sub, detail: (uint)Math.Min(uint.MaxValue, (sub.WhenOk - now) / 1_000_000));
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
             return;
         }
-        sub.WhenOk = now + Second;
+        sub.WhenOk = now + interval;
         if (_deferStarts) _deferredStarts.Add(sub); // a command's reply goes out first
         else SpawnStart(sub);
     }
@@ -98,6 +117,7 @@ internal sealed partial class Supervisor
         if (!sub.Has(SubserviceFlags.IsReset))
         {
             // A start ended: its reset runs at once, whatever is wanted next.
+            if (!sub.IsLog) MainEnded(sub);
             SpawnReset(sub, t);
             return;
         }

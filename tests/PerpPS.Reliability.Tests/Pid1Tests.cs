@@ -34,7 +34,7 @@ public sealed class Pid1Tests
         string[] launcher = asPid1 ? ["/usr/bin/unshare", "-pf", "--mount-proc"] : [];
         using var daemon = asPid1
             ? DaemonProcess.StartThrough(launcher, tb.Path)
-            : DaemonProcess.Start(tb.Path, ["-r"]);
+            : DaemonProcess.Start(tb.Path, ["-s"]);
         int perpd = daemon.DaemonPid;
         Wait.Until(() => File.Exists(journal) && File.ReadAllText(journal).Contains("done"), "the orphans to be made");
         Wait.Until(() => ProcFs.ZombieChildren(perpd).Count == 0 && ProcFs.ChildrenOf(perpd, includeZombies: true).Count == 1,

@@ -52,4 +52,7 @@ public static unsafe partial class Libc
 
     [LibraryImport(LibC, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
     public static partial int FileActionsAddCloseFrom(void* actions, int from);
+
+    [LibraryImport(LibC, EntryPoint = "posix_spawn_file_actions_addclose")]
+    public static partial int FileActionsAddClose(void* actions, int fd);
 }

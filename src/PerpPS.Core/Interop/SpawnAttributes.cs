@@ -91,6 +91,10 @@ public sealed unsafe class SpawnFileActions : IDisposable
     public void AddFchdir(int directoryFd) =>
         Check(Libc.FileActionsAddFchdir(_actions, directoryFd), "posix_spawn_file_actions_addfchdir_np");
 
+    /// <summary>Closes one fd in the child; glibc ignores EBADF there (an fd that is not open).</summary>
+    public void AddClose(int fd) =>
+        Check(Libc.FileActionsAddClose(_actions, fd), "posix_spawn_file_actions_addclose");
+
     public void AddCloseFrom(int from) =>
         Check(Libc.FileActionsAddCloseFrom(_actions, from), "posix_spawn_file_actions_addclosefrom_np");
 

@@ -108,7 +108,29 @@ internal static class StatusJson
             w.WriteNumber("restartsSinceStart", e.RestartsSinceStart);
             w.WriteNumber("startFailures", e.StartFailures);
             w.WriteNumber("processGroup", e.ProcessGroup);
+            WritePolicy(w, e, sub);
         }
+        w.WriteEndObject();
+    }
+
+    /// <summary>The service-policy figures (docs/service-policy.md); null where perpd does not maintain them.</summary>
+    private static void WritePolicy(Utf8JsonWriter w, SubserviceExtension e, SubserviceStatus sub)
+    {
+        w.WritePropertyName("policy");
+        if ((e.Present & ExtensionFields.Policy) == 0)
+        {
+            w.WriteNullValue();
+            return;
+        }
+        var f = e.Policy;
+        w.WriteStartObject();
+        w.WriteBoolean("ready", (f & PolicyFlags.Ready) != 0 && sub.Pid != 0);
+        w.WriteString("health", Perpstat.PolicyReport.HealthOf(f));
+        w.WriteNumber("healthFailures", e.HealthFailures);
+        w.WriteNumber("backoffSeconds", Math.Round(e.BackoffMilliseconds / 1000.0, 3));
+        w.WriteBoolean("inBackoff", (f & PolicyFlags.Backoff) != 0);
+        w.WriteBoolean("failed", (f & PolicyFlags.Failed) != 0);
+        w.WriteBoolean("waitingForDependency", (f & PolicyFlags.WaitingForDependency) != 0);
         w.WriteEndObject();
     }
 

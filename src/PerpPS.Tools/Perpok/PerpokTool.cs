@@ -11,6 +11,10 @@ namespace PerpPS.Tools.Perpok;
 /// perpok: is a service ok? (spec §9). Exit 0 ok, 1 not ok, 111 when the question cannot
 /// be answered (perpd down, no such directory, error reply), 100 usage (and a service
 /// argument that is not a directory). With -v the verdict goes to standard error.
+/// <para>PerpPS addition: <c>-r</c> also asks that main is ready (notification-fd, first
+/// passing check, or half a second up; docs/service-policy.md), from the extended status.
+/// Against a perpd without the extension, ready means up for at least a second. The usage
+/// line stays perp's.</para>
 /// </summary>
 internal static class PerpokTool
 {
@@ -20,8 +24,8 @@ internal static class PerpokTool
     {
         byte[]? baseArg = null;
         uint upSeconds = 0;
-        bool verbose = false;
-        var opt = ClientOptions.Parse(tool, argv, "hVb:u:v", (c, o) =>
+        bool verbose = false, ready = false;
+        var opt = ClientOptions.Parse(tool, argv, "hVb:u:vr", (c, o) =>
         {
             switch (c)
             {
@@ -30,6 +34,7 @@ internal static class PerpokTool
                         throw tool.FatalUsage(new Line().S("non-numeric argument found for option -u ").B(argv.OptionArgument(o)));
                     return true;
                 case 'v': verbose = true; return true;
+                case 'r': ready = true; return true;
                 default: return false;
             }
         }, b => baseArg = b);
@@ -46,13 +51,20 @@ internal static class PerpokTool
         if (!st.IsSticky) return verdict.Fail(new Line().S("service directory ").B(sv).S(" not activated"));
 
         Reply reply;
+        ExtendedStatus extended = default;
         Tai64N now;
         using (ControlClient client = DaemonConnection.Open(tool, baseDirectory))
         {
             now = Tai64N.Now();
             try
             {
-                reply = client.Query(st.Id);
+                if (ready)
+                {
+                    var x = client.QueryExtended(st.Id);
+                    reply = x.ToReply();
+                    extended = x.Status;
+                }
+                else reply = client.Query(st.Id);
             }
             catch (ControlException e)
             {
@@ -71,13 +83,21 @@ internal static class PerpokTool
                 throw tool.Fatal(ExitCode.Fatal, new Line().S("unknown packet reply type from perpd control socket"));
         }
 
-        if (upSeconds == 0) return verdict.Ok("service is activated/ok");
+        if (upSeconds == 0 && !ready) return verdict.Ok("service is activated/ok");
         var main = reply.Status.Main;
         if (main.Pid == 0) return verdict.Fail(new Line().S("service not running (pid is 0)"));
         if ((main.Flags & SubserviceFlags.IsReset) != 0) return verdict.Fail(new Line().S("service is resetting"));
         if (main.WantsDown) return verdict.Fail(new Line().S("service wants down"));
         // No half-second munging here, unlike perpls: perpok compares the rounded figure.
         if (Tai64N.RoundedSecondsBetween(now, main.When) < upSeconds) return verdict.Fail(new Line().S("service uptime not met"));
+        if (ready)
+        {
+            bool isReady = extended.HasExtension
+                ? (extended.Main.Policy & PolicyFlags.Ready) != 0
+                : Tai64N.RoundedSecondsBetween(now, main.When) >= 1;
+            if (!isReady) return verdict.Fail(new Line().S("service not ready"));
+            return verdict.Ok(upSeconds > 0 ? "service uptime ok, ready" : "service ready");
+        }
         return verdict.Ok("service uptime ok");
     }
 

@@ -57,7 +57,10 @@ internal static class PerpstatTool
                 case ReplyKind.Status:
                     foreach (Line line in StatusReport.Format(sv, reply.Status.Status, now)) tool.Out(line);
                     if (reply.Status.HasExtension)
+                    {
                         foreach (Line line in HistoryReport.Format(reply.Status, now)) tool.Out(line);
+                        foreach (Line line in PolicyReport.Format(reply.Status)) tool.Out(line);
+                    }
                     break;
                 case ReplyKind.Error:
                     tool.Err(new Line().S("error: ").B(sv).S(": error reported in reply: ").S(Errno.Describe(reply.Errno)));
