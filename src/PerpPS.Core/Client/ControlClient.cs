@@ -11,7 +11,7 @@ namespace PerpPS.Core.Client;
 /// optional timeout (SO_RCVTIMEO/SO_SNDTIMEO) keeps a hung daemon from hanging the caller.
 /// Not thread-safe: one exchange at a time.
 /// </summary>
-public sealed unsafe class ControlClient : IDisposable
+public sealed unsafe partial class ControlClient : IDisposable
 {
     private int _fd;
     private readonly byte[] _buffer = new byte[Packet.MaxSize];
@@ -84,6 +84,21 @@ public sealed unsafe class ControlClient : IDisposable
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
         WriteAll(request);
+        int got = ReadPacket(out bool cut);
+        if (cut)
+            return got >= 1 && _buffer[0] != Packet.Version
+                ? new Reply(ReplyKind.BadProtocol, 0, default)
+                : new Reply(ReplyKind.BadType, 0, default);
+        return Reply.Parse(_buffer.AsSpan(0, got));
+    }
+
+    /// <summary>
+    /// Reads one whole packet into the buffer and returns its length; <paramref name="cut"/>
+    /// is set when EOF came first (the return value is then what had arrived).
+    /// </summary>
+    private int ReadPacket(out bool cut)
+    {
+        cut = false;
         int got = 0;
         while (got < Packet.HeaderSize || got < Packet.ExpectedLength(_buffer.AsSpan(0, got)))
         {
@@ -97,12 +112,13 @@ public sealed unsafe class ControlClient : IDisposable
                 throw new ControlException(ControlStage.Read, errno, SocketPath);
             }
             if (r == 0)
-                return got >= 1 && _buffer[0] != Packet.Version
-                    ? new Reply(ReplyKind.BadProtocol, 0, default)
-                    : new Reply(ReplyKind.BadType, 0, default);
+            {
+                cut = true;
+                return got;
+            }
             got += (int)r;
         }
-        return Reply.Parse(_buffer.AsSpan(0, got));
+        return got;
     }
 
     private void WriteAll(ReadOnlySpan<byte> data)

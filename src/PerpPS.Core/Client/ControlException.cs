@@ -27,6 +27,7 @@ public sealed class ControlException : IOException
             $"perpd not running on control socket {path}: {Posix.Errno.Describe(errno)}",
         ControlStage.Connect => $"failure connecting to perpd control socket {path}: {Posix.Errno.Describe(errno)}",
         ControlStage.Write => $"error writing request: {Posix.Errno.Describe(errno)}",
+        ControlStage.Subscribe => $"perpd refused the event subscription: {Posix.Errno.Describe(errno)}",
         _ => $"error reading response: {Posix.Errno.Describe(errno)}",
     };
 }

@@ -6,4 +6,6 @@ public enum ControlStage
     Connect,
     Write,
     Read,
+    /// <summary>perpd answered a subscribe request with an error (e.g. EUSERS: too many subscribers).</summary>
+    Subscribe,
 }

@@ -14,7 +14,7 @@ public static class Errno
         EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, ETXTBSY = 26, EFBIG = 27, ENOSPC = 28,
         ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35,
         ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EPROTO = 71,
-        EOVERFLOW = 75, ENOTSOCK = 88, EMSGSIZE = 90, EOPNOTSUPP = 95, EADDRINUSE = 98,
+        EOVERFLOW = 75, EUSERS = 87, ENOTSOCK = 88, EMSGSIZE = 90, EOPNOTSUPP = 95, EADDRINUSE = 98,
         ECONNRESET = 104, ENOBUFS = 105, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111,
         EDQUOT = 122;
 
@@ -75,6 +75,7 @@ public static class Errno
         ELOOP => ("ELOOP", "symbolic link loop"),
         EPROTO => ("EPROTO", "protocol error"),
         EOVERFLOW => ("EOVERFLOW", "value too large for data type"),
+        EUSERS => ("EUSERS", "too many users"),
         ENOTSOCK => ("ENOTSOCK", "not a socket"),
         EMSGSIZE => ("EMSGSIZE", "message too long"),
         EOPNOTSUPP => ("EOPNOTSUPP", "operation not supported"),
