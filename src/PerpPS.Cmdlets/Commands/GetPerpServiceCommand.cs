@@ -28,7 +28,7 @@ public sealed class GetPerpServiceCommand : PerpCmdlet
         string b = ResolveBase(Base);
         // Like perpls: connect first, so a missing perpd is one clear error before any listing.
         Connection(b);
-        foreach (string name in ExpandNames(b, Name))
-            if (ReadService(b, name) is { } service) WriteObject(service);
+        // One bulk status request for all of them (L), not one query each.
+        foreach (var service in ReadServices(b, ExpandNames(b, Name))) WriteObject(service);
     }
 }

@@ -14,6 +14,9 @@ public sealed class RestartPerpServiceCommand : PerpServiceActionCmdlet
 {
     protected override string Action => "Restart";
 
+    /// <summary>A run that ends before it is Up is reported at once (PerpServiceExited), with its exit.</summary>
+    protected override bool FailsWhenRunEnds => true;
+
     protected override PerpService? Act(PerpService service)
     {
         if (RefuseUnsupervised(service)) return null;

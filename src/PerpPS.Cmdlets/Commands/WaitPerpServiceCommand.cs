@@ -24,6 +24,9 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int MinimumUptime { get; set; }
 
+    /// <summary>Waiting for Up: main's run ending meanwhile is PerpServiceExited, not a wait to time out.</summary>
+    internal override bool ExitIsFailure => Status == PerpServiceStatus.Up;
+
     /// <summary>Emit the service once it reached the state.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
