@@ -25,7 +25,7 @@ H = {}
 
 H['Get-PerpService'] = dict(
     synopsis='Gets the services of a perp base and their state.',
-    description='Get-PerpService writes one PerpService object per service directory of the base (every entry not starting with a dot that is a directory, active or not), sorted by name, with what perpd reports: Status (Up, Down, Starting, Resetting, Paused, Stopping, Inactive, Activating, Deactivating, Reactivating), Pid, Uptime, StartTime, WantDown, Once, Paused, HasLog, the logger in Log, DaemonPid and perpls\'s panel. Status follows perp\'s reading: a process younger than half a second is still Starting, a service that wants up but is not running is Starting. perpd not running on the base is a terminating PerpDaemonNotRunning error.',
+    description='Get-PerpService writes one PerpService object per service directory of the base (every entry not starting with a dot that is a directory, active or not), sorted by name, with what perpd reports: Status (Up, Down, Starting, Resetting, Paused, Stopping, Inactive, Activating, Deactivating, Reactivating), Pid, Uptime, StartTime, WantDown, Once, Paused, HasLog, the logger in Log, DaemonPid and perpls\'s panel, and how main\'s last run ended: LastExitKind, LastExitCode, LastSignal, LastExitTime, LastRunTime, Restarts and StartFailures (the logger\'s in Log); these are $null against perp 2.07\'s perpd, which does not report them. All services are read in one bulk request. Status follows perp\'s reading: a process younger than half a second is still Starting, a service that wants up but is not running is Starting. perpd not running on the base is a terminating PerpDaemonNotRunning error.',
     params={'Name': 'Names of service directories; wildcards are honoured. Default: all (*). A literal name that does not exist is a non-terminating PerpServiceNotFound error.'},
     examples=[('Get-PerpService', 'Lists every service of the base in $env:PERP_BASE (or /etc/perp) in a table that reads like perpls.'),
               ("Get-PerpService -Base /srv/perp web*", 'Gets the services whose names start with web.'),
@@ -33,7 +33,7 @@ H['Get-PerpService'] = dict(
 
 H['Start-PerpService'] = dict(
     synopsis='Starts services (perpctl u).',
-    description='Start-PerpService asks perpd to start main (perpctl u; perpctl o for a service flagged once, so that it keeps running once) and waits until it is Up, that is, has run its start target for more than half a second (a once service: until it has started). Starting a running service is success. The service must be enabled and activated, else PerpServiceNotActive.',
+    description='Start-PerpService asks perpd to start main (perpctl u; perpctl o for a service flagged once, so that it keeps running once) and waits until it is Up, that is, has run its start target for more than half a second (a once service: until it has started). The wait sleeps on perpd\'s event stream. A run that ends before it is Up (a once service: with a code other than 0) is a non-terminating PerpServiceExited error naming the exit code or signal, reported at once instead of a timeout (against perp 2.07\'s perpd, which does not report exits, the wait polls and times out). Starting a running service is success. The service must be enabled and activated, else PerpServiceNotActive.',
     params={},
     examples=[("Start-PerpService web", 'Starts web and waits until it is up.'),
               ("Get-PerpService | Where-Object Status -eq Down | Start-PerpService", 'Starts every service that is down.'),
@@ -41,7 +41,7 @@ H['Start-PerpService'] = dict(
 
 H['Stop-PerpService'] = dict(
     synopsis='Stops services (perpctl d).',
-    description='Stop-PerpService asks perpd to stop main and not restart it (perpctl d: SIGTERM then SIGCONT) and waits until it is Down, that is, until its reset has finished. Stopping a stopped or inactive service is success.',
+    description='Stop-PerpService asks perpd to stop main and not restart it (perpctl d: SIGTERM then SIGCONT) and waits until it is Down, that is, until its reset has finished; it returns as soon as perpd reports the change on its event stream. Stopping a stopped or inactive service is success.',
     params={},
     examples=[("Stop-PerpService web", 'Stops web and waits until it is down.'),
               ("Stop-PerpService web -IncludeLog", 'Stops web, then its logger (perpctl D).')])
@@ -117,13 +117,21 @@ H['Remove-PerpService'] = dict(
 
 H['Wait-PerpService'] = dict(
     synopsis='Waits until services reach a status and, optionally, an uptime.',
-    description='Wait-PerpService polls each service until its Status equals -Status (default Up) and, with -MinimumUptime, main has been running for that many seconds. It shows progress while waiting and writes PerpServiceWaitTimeout (a TimeoutException) when -Timeout passes. Ctrl-C stops the wait.',
+    description='Wait-PerpService waits until each service\'s Status equals -Status (default Up) and, with -MinimumUptime, main has been running for that many seconds. It sleeps on perpd\'s event stream and re-checks at each change (against perp 2.07\'s perpd, which has none, it polls). Waiting for Up, a run of main that ends meanwhile is a non-terminating PerpServiceExited error with its exit code or signal, not a timeout. It shows progress while waiting and writes PerpServiceWaitTimeout (a TimeoutException) when -Timeout passes. Ctrl-C stops the wait.',
     params={'Status': 'The status to wait for. Default: Up.',
             'Timeout': 'Seconds to wait; 0 (the default) waits without limit.',
             'MinimumUptime': 'Seconds main must have been running, rounded as perp rounds (like perpok -u).',
             'PassThru': 'Writes the PerpService object once it reached the state.'},
     examples=[("Wait-PerpService web -MinimumUptime 5 -Timeout 30", 'Waits until web has been up for 5 seconds, at most 30 seconds.'),
               ("Stop-PerpService web -NoWait; Wait-PerpService web -Status Down", 'Waits separately for a stop.')])
+
+H['Watch-PerpService'] = dict(
+    synopsis='Writes an event object for each change of services, as perpd reports it.',
+    description='Watch-PerpService subscribes to perpd\'s event stream (docs/protocol-extensions.md) and writes one PerpServiceEvent per change until Ctrl-C or -Timeout: Name, Event (Activated, Deactivating, Deactivated, Started, Exited, ResetStarted, ResetDone, Down, ExecFailed, ForkFailed, StartHeld, WantUp, WantDown, Paused, Continued, Overflow), Time, Target (Main, Log, Service), Pid, ExitCode, Signal, Sequence and Detail. A kill -9 of a running main shows as Exited (Signal 9), ResetStarted, ResetDone, Started. Overflow (Name empty, Detail = events dropped) means the watcher fell behind. perp 2.07\'s perpd has no event stream: that is a terminating PerpEventsNotSupported error.',
+    params={'Name': 'Services to watch; wildcards are honoured. Default: all (*), including services activated later. A literal name that does not exist is a non-terminating PerpServiceNotFound error.',
+            'Timeout': 'Seconds to watch; 0 (the default) watches until Ctrl-C.'},
+    examples=[("Watch-PerpService | Where-Object Event -eq Exited", 'Shows every run that ends, with its exit code or signal.'),
+              ("Watch-PerpService web -Timeout 60 | Format-Table Time, Event, Pid, ExitCode, Signal", 'Watches web for a minute.')])
 
 H['Test-PerpService'] = dict(
     synopsis='Tests whether services are activated and, optionally, up long enough (perpok).',
