@@ -23,12 +23,33 @@ public sealed class GetPerpServiceCommand : PerpCmdlet
     [ValidateNotNullOrEmpty]
     public string? Base { get; set; }
 
+    /// <summary>Only the services whose names match one of these patterns (as Get-Service -Include).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
+    public string[]? Include { get; set; }
+
+    /// <summary>Leaves out the services whose names match one of these patterns (as Get-Service -Exclude).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
+    public string[]? Exclude { get; set; }
+
     protected override void ProcessRecord()
     {
         string b = ResolveBase(Base);
         // Like perpls: connect first, so a missing perpd is one clear error before any listing.
         Connection(b);
+        var include = Patterns(Include);
+        var exclude = Patterns(Exclude);
         foreach (string name in ExpandNames(b, Name))
+        {
+            if (include != null && !include.Any(p => p.IsMatch(name))) continue;
+            if (exclude != null && exclude.Any(p => p.IsMatch(name))) continue;
             if (ReadService(b, name) is { } service) WriteObject(service);
+        }
     }
+
+    private static WildcardPattern[]? Patterns(string[]? texts) =>
+        texts?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToArray();
 }
