@@ -74,7 +74,9 @@ internal static class RunscriptWriter
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
             if (File.Exists(Path.Combine(dir, "tinylog"))) return "tinylog";
         string bundled = Path.Combine(ModuleFiles.BinDirectory, "tinylog");
-        return File.Exists(bundled) ? bundled : "tinylog";
+        if (!File.Exists(bundled)) return "tinylog";
+        ModuleFiles.MakeExecutable(bundled);
+        return bundled;
     }
 
     /// <summary>Single-quotes a word for /bin/sh when it needs it.</summary>
