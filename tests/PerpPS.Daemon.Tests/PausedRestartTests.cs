@@ -18,14 +18,14 @@ public sealed class PausedRestartTests
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "svc");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'p'));
-        Wait.Until(() => Perp.StatField(pid, 3) == "T", "process stopped");
+        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'd'));
         Perp.WaitStatus(b.Path, "svc", st => !st.Main.IsRunning, "down");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'u'));
         int fresh = Perp.WaitMainUp(b.Path, "svc");
         Assert.NotEqual(pid, fresh);
         Assert.False(Perp.Status(b.Path, "svc").Main.IsPaused);
-        Assert.NotEqual("T", Perp.StatField(fresh, 3));
+        Assert.NotEqual('T', ProcFs.State(fresh));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class PausedRestartTests
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "svc");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'p'));
-        Wait.Until(() => Perp.StatField(pid, 3) == "T", "process stopped");
+        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'k'));
         var s = Perp.WaitStatus(b.Path, "svc", st => st.Main.Pid != 0 && st.Main.Pid != pid && !st.Main.IsResetting, "restarted");
         Assert.False(s.Main.IsPaused);
