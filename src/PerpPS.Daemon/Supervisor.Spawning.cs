@@ -1,3 +1,4 @@
+using PerpPS.Core.Cli;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -11,6 +12,9 @@ internal sealed partial class Supervisor
     private void SpawnStart(Subservice sub)
     {
         Service svc = sub.Owner;
+        // A new process is not stopped: PAUSED belonged to the old one (perp 2.07 shows
+        // `perpctl p; d; u` as [+ +++ ---], not paused).
+        sub.Clear(SubserviceFlags.IsPaused);
         if (svc.HasLog && (svc.LogPipeRead < 0 || svc.LogPipeWrite < 0) && !OpenLogPipe(svc))
         {
             ScheduleRetry(sub);
@@ -66,7 +70,7 @@ internal sealed partial class Supervisor
         {
             _log.Warning().Add("exceptional failure in progress at termination").Line();
             _log.Warning().Add("aborting normal shutdown sequence").Line();
-            Environment.Exit(111);
+            Environment.Exit(ExitCode.Fatal);
         }
         _log.Warning().Add("pausing on persistent fork() failure...").Line();
         ScheduleRetry(sub);

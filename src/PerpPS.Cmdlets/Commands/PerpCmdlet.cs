@@ -202,7 +202,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
                     WriteServiceExited(fresh, goal);
                     return null;
                 }
-                if (reached(fresh) && (minimumUptimeSeconds <= 0 || (fresh.Uptime?.TotalSeconds ?? 0) >= minimumUptimeSeconds))
+                if (reached(fresh) && (minimumUptimeSeconds <= 0 || ExactUptimeSeconds(fresh) >= minimumUptimeSeconds))
                     break;
             }
             if (timeoutSeconds > 0 && clock.Elapsed.TotalSeconds >= timeoutSeconds)
@@ -283,6 +283,15 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             return null;
         }
     }
+
+    /// <summary>
+    /// How long main's current start has run, to the nanosecond (not perp's rounded figure,
+    /// which calls 0.5 s "1s"): what -MinimumUptime compares against. 0 when nothing runs.
+    /// </summary>
+    internal static double ExactUptimeSeconds(PerpService service) =>
+        service.Record is { } r && r.Main.Pid != 0 && !r.Main.IsResetting
+            ? Math.Max(0, Tai64N.Now().NanosecondsSince(r.Main.When)) / 1e9
+            : 0;
 
     private void EndProgress(ProgressRecord progress)
     {
