@@ -12,6 +12,7 @@ internal sealed class ClientConnection
     {
         Fd = fd;
         Deadline = deadline;
+        Out = Reply;
     }
 
     public int Fd { get; }
@@ -19,6 +20,12 @@ internal sealed class ClientConnection
     public int Received;
     public readonly byte[] Reply = new byte[Packet.MaxSize];
     public int ReplyLength, ReplySent;
+    /// <summary>What is being written: <see cref="Reply"/>, or the chunk of a bulk (L) reply.</summary>
+    public byte[] Out;
+    /// <summary>The L reply in progress, if any (made at the first L, reused after).</summary>
+    public BulkCursor? Bulk;
+    /// <summary>Set once the connection subscribed (W): it then only carries events.</summary>
+    public Subscriber? Subscription;
     /// <summary>True while a reply waits for the socket to become writable.</summary>
     public bool Writing;
     /// <summary>CLOCK_MONOTONIC ns after which the connection is stale.</summary>

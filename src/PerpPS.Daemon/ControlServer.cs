@@ -11,7 +11,7 @@ namespace PerpPS.Daemon;
 /// Y → EOPNOTSUPP, anything malformed → EPROTO. Strictly one reply per request; a client
 /// idle for 8 s is closed. Non-blocking throughout; partial packets resume later.
 /// </summary>
-internal sealed unsafe class ControlServer
+internal sealed unsafe partial class ControlServer
 {
     private const long StaleAfter = 8_000_000_000L;
 
@@ -95,6 +95,7 @@ internal sealed unsafe class ControlServer
             _listenFd = -1;
         }
         for (int i = _clients.Count - 1; i >= 0; i--) Close(_clients[i]);
+        CloseSubscribers();
     }
 
     public void OnListenerReadable()
@@ -126,6 +127,11 @@ internal sealed unsafe class ControlServer
     {
         var c = fd >= 0 && fd < _byFd.Length ? _byFd[fd] : null;
         if (c == null) return;
+        if (c.Subscription != null)
+        {
+            OnSubscriberEvent(c, events);
+            return;
+        }
         if (c.Writing)
         {
             if ((events & (Native.EPOLLOUT | Native.EPOLLERR | Native.EPOLLHUP)) != 0) Flush(c);
@@ -160,6 +166,7 @@ internal sealed unsafe class ControlServer
         if (c.Received < Packet.HeaderSize) return;
         int expected = Packet.ExpectedLength(c.Request.AsSpan(0, c.Received));
         if (c.Received < expected) return;
+        if (TryDispatchExtension(c, expected)) return;
         c.ReplyLength = Dispatch(c.Request.AsSpan(0, c.Received), expected, c.Reply);
         c.ReplySent = 0;
         c.Received = 0;
@@ -190,10 +197,10 @@ internal sealed unsafe class ControlServer
 
     private void Flush(ClientConnection c)
     {
-        while (c.ReplySent < c.ReplyLength)
+        while (c.ReplySent < c.ReplyLength || NextBulkChunk(c))
         {
             nint w;
-            fixed (byte* b = &c.Reply[c.ReplySent]) w = Libc.Send(c.Fd, b, c.ReplyLength - c.ReplySent, Libc.MSG_NOSIGNAL);
+            fixed (byte* b = &c.Out[c.ReplySent]) w = Libc.Send(c.Fd, b, c.ReplyLength - c.ReplySent, Libc.MSG_NOSIGNAL);
             if (w < 0)
             {
                 int errno = Native.Errno;
@@ -213,6 +220,7 @@ internal sealed unsafe class ControlServer
             }
             c.ReplySent += (int)w;
         }
+        c.Out = c.Reply;
         if (c.Writing)
         {
             c.Writing = false;
@@ -223,6 +231,7 @@ internal sealed unsafe class ControlServer
 
     private void Close(ClientConnection c)
     {
+        if (c.Subscription != null) ForgetSubscriber(c);
         Libc.Close(c.Fd);
         _byFd[c.Fd] = null;
         _clients.Remove(c);

@@ -43,6 +43,9 @@ internal sealed class Daemon
         _supervisor.WatchChildren = signals.WatchChildren;
         _scanner = new Scanner(baseFd, log, _table, _supervisor);
         _server = new ControlServer(listenFd, options.MaxClients, log, loop, _table, _supervisor, started);
+        var events = new EventStream(options.MaxSubscribers);
+        _supervisor.Events = events;
+        _server.Events = events;
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
     }
 

@@ -15,6 +15,8 @@ namespace PerpPS.Daemon;
 /// Default 10; 0 restores perp's behaviour (wait forever).</item>
 /// <item><c>-c conns</c>: how many client connections are served at once (default 20, perp's
 /// PERPD_CONNMAX; one more is accepted and closed with perp's warning).</item>
+/// <item><c>-w subs</c>: how many event subscribers (W connections, docs/protocol-extensions.md)
+/// are served at once, apart from the clients of -c (default 128).</item>
 /// </list>
 /// </summary>
 internal sealed class DaemonOptions
@@ -22,7 +24,8 @@ internal sealed class DaemonOptions
     public const string Usage = "usage: perpd [-hV] [-a secs] [-g gid] [basedir]";
     public const string UsageAdditions =
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
-        + " [-c conns] client connections served at once (default 20)";
+        + " [-c conns] client connections served at once (default 20);"
+        + " [-w subs] event subscribers served at once (default 128)";
 
     /// <summary>More clients than this at once are not served (-c is clamped to it).</summary>
     private const uint MaxClientsCeiling = 10_000;
@@ -31,6 +34,7 @@ internal sealed class DaemonOptions
     public uint? SocketGroup { get; private set; }
     public uint StopTimeoutSeconds { get; private set; } = 10;
     public int MaxClients { get; private set; } = 20;
+    public int MaxSubscribers { get; private set; } = 128;
     public string BaseDirectory { get; private set; } = "";
 
     /// <summary>What the command line asks for: run, or exit at once with a code.</summary>
@@ -41,7 +45,7 @@ internal sealed class DaemonOptions
     {
         options = new DaemonOptions();
         exitCode = 0;
-        var opt = new NextOpt(args, "hVa:g:k:c:", start: 0);
+        var opt = new NextOpt(args, "hVa:g:k:c:w:", start: 0);
         for (char c; (c = opt.Next()) != NextOpt.End;)
         {
             switch (c)
@@ -95,6 +99,11 @@ internal sealed class DaemonOptions
                 if (conns == 0)
                     return UsageError(log, $"option -c needs at least one connection: {value}", out exitCode) == Outcome.Run;
                 MaxClients = (int)Math.Min(conns, MaxClientsCeiling);
+                return true;
+            case 'w':
+                if (!Nuscan.TryUInt32(value, out uint subs))
+                    return UsageError(log, $"non-numeric argument found for option -w: {value}", out exitCode) == Outcome.Run;
+                MaxSubscribers = (int)Math.Min(subs, 10_000u);
                 return true;
             default: // 'g'
                 // perp's quirk (edge case 30): numeric only when the first character is 1..8.

@@ -8,7 +8,7 @@ namespace PerpPS.Daemon;
 /// deletion), the 31-byte name, the activation time, the svdef flags, the log pipe and
 /// the two sub-services.
 /// </summary>
-internal sealed class Service
+internal sealed partial class Service
 {
     /// <summary>perp keeps names in a 32-byte buffer: at most 31 bytes reach argv and logs.</summary>
     public const int MaxNameBytes = 31;

@@ -8,7 +8,7 @@ namespace PerpPS.Daemon;
 /// and the governor's earliest permitted start. A fixed record, mutated in place by the
 /// loop thread only.
 /// </summary>
-internal sealed class Subservice
+internal sealed partial class Subservice
 {
     public Subservice(Service owner, bool isLog)
     {

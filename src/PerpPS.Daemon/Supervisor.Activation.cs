@@ -12,6 +12,7 @@ internal sealed partial class Supervisor
     /// <summary>Spec §4.4 steps 4–5: log first (the pipe has a reader), then main.</summary>
     public void StartActivated(Service svc, bool down, bool once)
     {
+        Events.Emit(EventKind.Activated, svc);
         if (svc.HasLog) RequestStart(svc.Log);
         if (down)
         {
@@ -33,6 +34,7 @@ internal sealed partial class Supervisor
     public void Cull(Service svc)
     {
         svc.Flags |= ServiceFlags.Cull;
+        Events.Emit(EventKind.Deactivating, svc);
         Subservice main = svc.Main, log = svc.Log;
         main.Set(SubserviceFlags.WantDown);
         log.Set(SubserviceFlags.WantDown);
@@ -74,6 +76,7 @@ internal sealed partial class Supervisor
         if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
         svc.DirectoryFd = -1;
         _table.Remove(svc);
+        Events.Emit(EventKind.Deactivated, svc);
         if (svc.Has(ServiceFlags.Cycle) && !Terminating) RescanWanted = true;
     }
 }

@@ -42,6 +42,7 @@ internal sealed partial class Supervisor
             if (command == ControlCommand.Down) sub.Set(SubserviceFlags.WantDown);
             return;
         }
+        OnCommand(sub, command);
         switch (command)
         {
             case ControlCommand.Up:
@@ -66,10 +67,12 @@ internal sealed partial class Supervisor
                 if (!sub.IsRunning || sub.IsResetting) return;
                 sub.Set(SubserviceFlags.IsPaused);
                 Send(sub, SignalNames.SIGSTOP, group);
+                Events.Emit(EventKind.Paused, sub, (uint)sub.Pid);
                 return;
             case ControlCommand.Continue:
                 sub.Clear(SubserviceFlags.IsPaused);
                 Send(sub, SignalNames.SIGCONT, group);
+                if (sub.IsRunning) Events.Emit(EventKind.Continued, sub, (uint)sub.Pid);
                 return;
             default:
                 Send(sub, ControlCommand.SignalOf(command), group);

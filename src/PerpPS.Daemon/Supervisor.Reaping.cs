@@ -77,16 +77,19 @@ internal sealed partial class Supervisor
         t = default;
         if (Libc.WaitId(idType, id, info, Libc.WEXITED | Libc.WNOHANG) != 0) return false;
         if (*(int*)(info + 16) == 0) return false; // si_pid 0: nothing has exited
-        t = new Termination(*(int*)(info + 8) != Native.CLD_EXITED, *(int*)(info + 24));
+        int code = *(int*)(info + 8);
+        t = new Termination(code != Native.CLD_EXITED, *(int*)(info + 24), code == Native.CLD_DUMPED);
         return true;
     }
 
     private void Ended(Subservice sub, Termination t)
     {
+        int pid = sub.Pid;
         sub.PreviousPid = sub.Pid;
         sub.Pid = 0;
         sub.KillArmed = false;
         sub.DeadlineGeneration++;
+        OnEnded(sub, t, pid);
         Terminated(sub, t);
     }
 }

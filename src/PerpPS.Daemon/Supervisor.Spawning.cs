@@ -24,6 +24,7 @@ internal sealed partial class Supervisor
         if (result == SpawnResult.Started)
         {
             Watch(sub);
+            OnRunStarted(sub);
             return;
         }
         if (result == SpawnResult.ForkFailed)
@@ -33,6 +34,7 @@ internal sealed partial class Supervisor
         }
         ExecFailed(sub, errno);
         sub.PreviousPid = 0;
+        OnStartExecFailed(sub, errno);
         Terminated(sub, Termination.ExecFailure);
     }
 
@@ -48,6 +50,7 @@ internal sealed partial class Supervisor
         if (result == SpawnResult.Started)
         {
             Watch(sub);
+            OnResetStarted(sub);
             if (sub.Owner.IsCulling) ArmStopTimeout(sub);
             return;
         }
@@ -57,6 +60,7 @@ internal sealed partial class Supervisor
             return;
         }
         ExecFailed(sub, errno);
+        OnResetExecFailed(sub, errno);
         Terminated(sub, Termination.ExecFailure);
     }
 
@@ -66,6 +70,7 @@ internal sealed partial class Supervisor
     private void ForkFailed(Subservice sub, int errno)
     {
         _log.Warning().Add("failure fork() for service ").Add(sub.Owner.Name).Add(": ").Errno(errno).Line();
+        Events.Emit(PerpPS.Core.Protocol.EventKind.ForkFailed, sub, detail: (uint)errno);
         if (Terminating)
         {
             _log.Warning().Add("exceptional failure in progress at termination").Line();

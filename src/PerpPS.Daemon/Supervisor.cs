@@ -68,6 +68,7 @@ internal sealed partial class Supervisor
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
                 .Add(" for ./rc.").Add(sub.Label).Line();
             sub.StartPending = true;
+            OnStartHeld(sub, sub.WhenOk - now);
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
             sub.WhenOk += Second;
@@ -91,9 +92,11 @@ internal sealed partial class Supervisor
         }
         if (!sub.Has(SubserviceFlags.WantDown))
         {
+            OnRestart(sub);
             RequestStart(sub);
             return;
         }
+        OnDown(sub);
         Subservice log = svc.Log;
         if (!sub.IsLog && svc.HasLog && log.Has(SubserviceFlags.WantDown) && log.Pid > 0)
         {

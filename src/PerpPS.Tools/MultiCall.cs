@@ -4,6 +4,7 @@ using PerpPS.Tools.Common;
 using PerpPS.Tools.Io;
 using PerpPS.Tools.Perpctl;
 using PerpPS.Tools.Perphup;
+using PerpPS.Tools.Perpmetrics;
 using PerpPS.Tools.Perpls;
 using PerpPS.Tools.Perpok;
 using PerpPS.Tools.Perpstat;
@@ -20,7 +21,7 @@ internal static class MultiCall
     public const string OwnName = "perpps-tools";
 
     /// <summary>Every program this binary is, in the order --list prints them.</summary>
-    public static readonly string[] Programs = ["perpctl", "perpls", "perpstat", "perpok", "perphup"];
+    public static readonly string[] Programs = ["perpctl", "perpls", "perpstat", "perpok", "perphup", "perpmetrics"];
 
     public static int Dispatch(Argv argv, ToolOutput output)
     {
@@ -70,6 +71,7 @@ internal static class MultiCall
         "perpls" => (PerplsTool.Usage, PerplsTool.Run),
         "perpstat" => (PerpstatTool.Usage, PerpstatTool.Run),
         "perpok" => (PerpokTool.Usage, PerpokTool.Run),
+        "perpmetrics" => (PerpmetricsTool.Usage, PerpmetricsTool.Run),
         _ => (PerphupTool.Usage, PerphupTool.Run),
     };
 }

@@ -50,9 +50,13 @@ public class ListingEndToEndTests
             @"^sleeper: activated \d+ seconds\n" +
             $@"  main: up \d+ seconds \(pid {Perp.MainPid(line)}\)\n" +
             $@"   log: up \d+ seconds \(pid {Perp.LogPid(line)}\)\n" +
+            // PerpPS's perpd speaks the extension: perp's three lines, then the history lines.
+            @"  main history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
+            @"   log history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
             @"standby: activated \d+ seconds\n" +
             @"  main: down 46116860\d{11} seconds\n" +
             @"   log: \(no log\)\n" +
+            @"  main history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
             @"idle: not activated\n$"), r.Stdout);
         Assert.Equal("nosuch: error: service directory not found\nREADME: error: not a directory\n", r.Stderr);
 

@@ -8,6 +8,9 @@ namespace PerpPS.Tools.Tests;
 /// request packet a tool sends and answers each with the next scripted reply (null closes
 /// the connection without answering). Lets the tests pin the bytes on the wire and the
 /// tools' handling of replies perpd rarely gives, independently of our perpd.
+/// It speaks only v2, as perp 2.07's perpd: a request of any other type (the PerpPS
+/// protocol extension) is answered E EPROTO without using a scripted reply, and recorded in
+/// <see cref="ExtensionRequests"/> instead of <see cref="Requests"/>.
 /// </summary>
 internal sealed class ScriptedDaemon : IDisposable
 {
@@ -15,6 +18,8 @@ internal sealed class ScriptedDaemon : IDisposable
     private readonly Thread _thread;
     private readonly ConcurrentQueue<byte[]?> _replies;
     private readonly ConcurrentQueue<byte[]> _requests = new();
+    private readonly ConcurrentQueue<byte[]> _extensionRequests = new();
+    private static readonly byte[] Eproto = [2, (byte)'E', 4, 71, 0, 0, 0];
     private volatile bool _stopping;
 
     public ScriptedDaemon(string baseDirectory, params byte[]?[] replies)
@@ -35,6 +40,9 @@ internal sealed class ScriptedDaemon : IDisposable
     /// <summary>Every request received so far, in order.</summary>
     public byte[][] Requests => _requests.ToArray();
 
+    /// <summary>Every request of a type perp 2.07 does not know (answered EPROTO).</summary>
+    public byte[][] ExtensionRequests => _extensionRequests.ToArray();
+
     private void Serve()
     {
         while (!_stopping)
@@ -54,6 +62,12 @@ internal sealed class ScriptedDaemon : IDisposable
                 {
                     while (ReadPacket(client) is { } request)
                     {
+                        if (request[1] is not ((byte)'Q' or (byte)'C' or (byte)'Y'))
+                        {
+                            _extensionRequests.Enqueue(request);
+                            client.Send(Eproto);
+                            continue;
+                        }
                         _requests.Enqueue(request);
                         if (!_replies.TryDequeue(out byte[]? reply) || reply == null) break;
                         client.Send(reply);

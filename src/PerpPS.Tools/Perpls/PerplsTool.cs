@@ -15,13 +15,14 @@ namespace PerpPS.Tools.Perpls;
 /// </summary>
 internal static class PerplsTool
 {
+    // perp's usage line, unchanged (-j is a PerpPS addition, documented in NOTES.md).
     public const string Usage = "[-hV] [-b basedir] [-cGgrt] [sv ...]";
 
     public static int Run(ToolContext tool, Argv argv)
     {
         byte[]? baseArg = null;
-        bool forceColor = false, useColor = true, showColors = false, reverse = false, byUptime = false;
-        var opt = ClientOptions.Parse(tool, argv, "hVb:cGgKrt", (c, _) =>
+        bool forceColor = false, useColor = true, showColors = false, reverse = false, byUptime = false, json = false;
+        var opt = ClientOptions.Parse(tool, argv, "hVb:cGgjKrt", (c, _) =>
         {
             switch (c)
             {
@@ -31,11 +32,12 @@ internal static class PerplsTool
                 case 'K': showColors = true; return true;
                 case 'r': reverse = true; return true;
                 case 't': byUptime = true; return true;
+                case 'j': json = true; return true;
                 default: return false;
             }
         }, b => baseArg = b);
 
-        ColorTable? colors = useColor ? ChooseColors(forceColor) : null;
+        ColorTable? colors = useColor && !json ? ChooseColors(forceColor) : null;
         if (colors != null && showColors)
         {
             tool.Err(tool.Prog().S(": color capabilities: ").S(colors.Database));
@@ -62,14 +64,15 @@ internal static class PerplsTool
         using (ControlClient client = DaemonConnection.Open(tool, baseDirectory))
         {
             now = Tai64N.Now();
-            foreach (byte[] name in names) rows.Add(Query(client, name));
+            rows.AddRange(ServiceRows.Gather(client, names, Query));
         }
 
         if (byUptime) rows.Sort(ListingOrder.ByUptime(now));
         else if (fromDirectory) rows.Sort(ListingOrder.ByName);
         if (reverse) rows.Reverse();
 
-        foreach (Line line in ListingFormatter.Format(rows, now, colors)) tool.Out(line);
+        if (json) foreach (var row in rows) tool.Out(StatusJson.Format(row, now));
+        else foreach (Line line in ListingFormatter.Format(rows, now, colors)) tool.Out(line);
         tool.Output.Flush();
         return 0;
     }
@@ -87,7 +90,7 @@ internal static class PerplsTool
     }
 
     /// <summary>stat, then a Q packet for a sticky directory; each failure becomes an E row.</summary>
-    private static ServiceRow Query(ControlClient client, byte[] name)
+    internal static ServiceRow Query(ControlClient client, byte[] name)
     {
         int errno = ServiceDirectory.Stat(name, out var st);
         if (errno != 0) return ServiceRow.Failed(name, "failure stat() on service directory", errno);

@@ -14,11 +14,15 @@ internal enum RowKind
 }
 
 /// <summary>One line of perpls: the name as given (bytes) and what the query found.</summary>
-internal sealed record ServiceRow(byte[] Name, RowKind Kind, StatusRecord Status = default, string? ErrorMessage = null, int Errno = 0)
+/// <remarks><see cref="Extended"/> carries the protocol extension's figures when perpd sent them (HasExtension).</remarks>
+internal sealed record ServiceRow(byte[] Name, RowKind Kind, StatusRecord Status = default, string? ErrorMessage = null, int Errno = 0,
+    ExtendedStatus Extended = default)
 {
     public static ServiceRow NotActivated(byte[] name) => new(name, RowKind.NotActivated);
 
     public static ServiceRow Failed(byte[] name, string message, int errno) => new(name, RowKind.Error, default, message, errno);
 
     public static ServiceRow Answered(byte[] name, StatusRecord status) => new(name, RowKind.Status, status);
+
+    public static ServiceRow Answered(byte[] name, ExtendedStatus status) => new(name, RowKind.Status, status.Status, Extended: status);
 }

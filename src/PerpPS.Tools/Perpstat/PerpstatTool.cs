@@ -13,12 +13,14 @@ namespace PerpPS.Tools.Perpstat;
 /// </summary>
 internal static class PerpstatTool
 {
+    // perp's usage line, unchanged (-j is a PerpPS addition, documented in NOTES.md).
     public const string Usage = "[-hV] [-b basedir] sv [sv ...]";
 
     public static int Run(ToolContext tool, Argv argv)
     {
         byte[]? baseArg = null;
-        var opt = ClientOptions.Parse(tool, argv, "hVb:", ClientOptions.None, b => baseArg = b);
+        bool json = false;
+        var opt = ClientOptions.Parse(tool, argv, "hVb:j", (c, _) => c == 'j' && (json = true), b => baseArg = b);
         if (opt.Index >= argv.Count) throw tool.FatalUsage("missing argument");
 
         var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForStatus(baseArg), "fail chdir() to ");
@@ -29,11 +31,16 @@ internal static class PerpstatTool
         {
             if (ServiceDirectory.Stat(sv, out var st) != 0) { tool.Err(new Line().B(sv).S(": error: service directory not found")); continue; }
             if (!st.IsDirectory) { tool.Err(new Line().B(sv).S(": error: not a directory")); continue; }
-            if (!st.IsSticky) { tool.Out(new Line().B(sv).S(": not activated")); continue; }
-            Reply reply;
+            if (!st.IsSticky)
+            {
+                tool.Out(json ? StatusJson.Format(Perpls.ServiceRow.NotActivated(sv), now) : new Line().B(sv).S(": not activated"));
+                continue;
+            }
+            ExtendedReply reply;
             try
             {
-                reply = client.Query(st.Id);
+                // X when perpd speaks the extension (then also the history lines), else perp's Q.
+                reply = client.QueryExtended(st.Id);
             }
             catch (ControlException e)
             {
@@ -44,8 +51,13 @@ internal static class PerpstatTool
             }
             switch (reply.Kind)
             {
+                case ReplyKind.Status when json:
+                    tool.Out(StatusJson.Format(Perpls.ServiceRow.Answered(sv, reply.Status), now));
+                    break;
                 case ReplyKind.Status:
-                    foreach (Line line in StatusReport.Format(sv, reply.Status, now)) tool.Out(line);
+                    foreach (Line line in StatusReport.Format(sv, reply.Status.Status, now)) tool.Out(line);
+                    if (reply.Status.HasExtension)
+                        foreach (Line line in HistoryReport.Format(reply.Status, now)) tool.Out(line);
                     break;
                 case ReplyKind.Error:
                     tool.Err(new Line().S("error: ").B(sv).S(": error reported in reply: ").S(Errno.Describe(reply.Errno)));

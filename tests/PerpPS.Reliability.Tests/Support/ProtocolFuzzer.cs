@@ -209,8 +209,11 @@ public sealed class ProtocolFuzzer
     private void CheckReply(byte[] reply)
     {
         Counts.Replies++;
+        // A mutated Q can become an X (extended query, the protocol extension) naming a real
+        // service: its x reply is well-formed too.
         bool ok = reply[0] == Packet.Version
-            && (reply[1] == PacketType.Error && reply[2] == 4 || reply[1] == PacketType.Status && reply[2] == StatusRecord.Size);
+            && (reply[1] == PacketType.Error && reply[2] == 4 || reply[1] == PacketType.Status && reply[2] == StatusRecord.Size
+                || reply[1] == PacketType.Extended && reply[2] == ExtendedStatus.Size);
         if (!ok) Counts.Malformed++;
     }
 

@@ -1,0 +1,11 @@
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Daemon;
+
+/// <summary>The extended status record of a service (x packet payload).</summary>
+internal sealed partial class Service
+{
+    public ExtendedStatus ToExtended(uint daemonPid, Tai64N daemonStarted, ulong eventSequence) =>
+        new(Id, ToStatus(daemonPid, daemonStarted), ExtendedStatus.CurrentVersion, eventSequence,
+            Main.ToExtension(), HasLog ? Log.ToExtension() : default);
+}
