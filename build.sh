@@ -3,6 +3,7 @@
 #   out/bin/     perpd, perpps-tools and perpps-runtools (Native AOT), plus one link per tool
 #                (perpctl, perpls, …, tinylog, runuid, …) and the shell scripts
 #   module/bin/  the Perp module's assemblies, so Import-Module ./module/Perp.psd1 works
+#   out/Perp.VERSION.nupkg  the module as a package (Install-PSResource)
 # Usage: ./build.sh            (Release, Native AOT)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -43,4 +44,9 @@ cp -f "$bin/perpps-runtools" module/bin/ 2>/dev/null && ln -sfn perpps-runtools 
 #   $env:PSModulePath = "$PWD/out/Modules" + [IO.Path]::PathSeparator + $env:PSModulePath
 # Import-Module Perp works by name from a built checkout.
 mkdir -p "$out/Modules" && ln -sfn "$root/module" "$out/Modules/Perp"
+# The module as a PowerShell package: out/Perp.VERSION.nupkg, for Install-PSResource from a
+# repository (dev/package/Perp.nuspec). Its tags list the cmdlets of the manifest.
+echo "build.sh: packing the Perp module into $out"
+cmdlet_tags=$(sed -n '/CmdletsToExport/,/)/p' module/Perp.psd1 | grep -oE "'[A-Za-z]+-[A-Za-z]+'" | tr -d "'" | sed 's/^/PSCmdlet_/' | tr '\n' ' ')
+dotnet pack dev/package/Perp.Package.csproj -c Release -o "$out" --nologo -v:q "-p:PerpCmdletTags=${cmdlet_tags}PSIncludes_Cmdlet"
 echo "build.sh: done: programs in $bin, module in $root/module"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every PerpPS test: builds (./build.sh), runs the xunit suites against the Native AOT
-# binaries in out/bin, then the Pester suite when pwsh and Pester 5 are installed.
+# binaries in out/bin, then the Pester suite tests/Pester on pwsh 7.6.9 + Pester 5.9.1
+# (dev/install-test-tools.sh installs them into .tools/ when missing).
 # Ends with one line "tests: N passed, N failed, N skipped" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -21,18 +22,23 @@ read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" 
   awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
-if command -v pwsh >/dev/null 2>&1 &&
-   pwsh -NoProfile -Command 'if (Get-Module -ListAvailable Pester | Where-Object Version -ge 5.0) { exit 0 } else { exit 1 }'; then
+# Pester: pwsh 7.6.9 and Pester 5.9.1 are installed into .tools/ when missing (a failed
+# install fails the run: Pester is never skipped), then tests/Pester runs on the same build.
+tools=$root/.tools
+if dev/install-test-tools.sh "$tools"; then
   echo "test.sh: running the Pester suite (tests/Pester)"
-  if pwsh -NoProfile -Command "\$c = New-PesterConfiguration; \$c.Run.Path = 'tests/Pester'; \$c.Run.Exit = \$true; \$c.Output.Verbosity = 'Detailed'; \$r = Invoke-Pester -Configuration \$c -PassThru; Write-Host \"pester: \$(\$r.PassedCount) passed, \$(\$r.FailedCount) failed\"; exit \$r.FailedCount" | tee "$results/pester.log"; then
-    :
+  PSModulePath="$tools/Modules" "$tools/pwsh/pwsh" -NoProfile -NoLogo -File dev/run-pester.ps1 2>&1 | tee "$results/pester.log"
+  pester_status=${PIPESTATUS[0]}
+  if read -r pp pf ps < <(sed -nE 's/^pester: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/p' "$results/pester.log" | tail -1); then
+    passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps))
+    if [ "$pester_status" -ne 0 ] && [ "$pf" -eq 0 ]; then failed=$((failed + 1)); fi
   else
+    echo "test.sh: the Pester run printed no summary (exit $pester_status)"
     failed=$((failed + 1))
   fi
-  pp=$(sed -nE 's/^pester: ([0-9]+) passed.*/\1/p' "$results/pester.log" | tail -1)
-  passed=$((passed + ${pp:-0}))
 else
-  echo "test.sh: Pester suite SKIPPED: pwsh with Pester 5 is not installed on this machine (tests/Pester runs where it is)"
+  echo "test.sh: installing pwsh/Pester/sshd for the Pester suite FAILED"
+  failed=$((failed + 1))
 fi
 
 rm -rf "$results"

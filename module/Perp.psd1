@@ -27,6 +27,7 @@
         'New-PerpService'
         'Remove-PerpService'
         'Wait-PerpService'
+        'Watch-PerpService'
         'Test-PerpService'
         'Get-PerpLog'
         'Start-PerpDaemon'

@@ -12,6 +12,9 @@ internal sealed partial class Supervisor
     private void SpawnStart(Subservice sub)
     {
         Service svc = sub.Owner;
+        // A new process is not stopped: PAUSED belonged to the old one (perp 2.07 shows
+        // `perpctl p; d; u` as [+ +++ ---], not paused).
+        sub.Clear(SubserviceFlags.IsPaused);
         if (svc.HasLog && (svc.LogPipeRead < 0 || svc.LogPipeWrite < 0) && !OpenLogPipe(svc))
         {
             ScheduleRetry(sub);

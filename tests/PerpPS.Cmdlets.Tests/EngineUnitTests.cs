@@ -62,6 +62,23 @@ public class EngineUnitTests
     public void Shell_words_are_quoted_only_when_needed(string word, string quoted) =>
         Assert.Equal(quoted, RunscriptWriter.ShellQuote(word));
 
+    [Theory]
+    [InlineData("sleep 9", "exec sleep 9")]
+    [InlineData("  /opt/web/bin/serve --port 80  ", "exec /opt/web/bin/serve --port 80")]
+    [InlineData("sh -c \"echo hi; exec sleep 9\"", "exec sh -c \"echo hi; exec sleep 9\"")]
+    [InlineData("exec sleep 9", "exec sleep 9")]
+    [InlineData("echo hi; exec sleep 9", "echo hi; exec sleep 9")]
+    [InlineData("true && exec sleep 9", "true && exec sleep 9")]
+    [InlineData("sleep 9 | cat", "sleep 9 | cat")]
+    [InlineData("serve >/tmp/out", "serve >/tmp/out")]
+    [InlineData("PORT=80 serve", "PORT=80 serve")]
+    [InlineData("cd /srv\nexec serve", "cd /srv\nexec serve")]
+    public void Rc_main_execs_one_simple_command_and_runs_anything_else_as_written(string command, string lastLine)
+    {
+        string script = RunscriptWriter.Main(command);
+        Assert.EndsWith("\n[ \"$1\" = start ] || exit 0\n" + lastLine + "\n", script);
+    }
+
     [Fact]
     public void Once_start_counts_when_a_run_began_after_the_command()
     {

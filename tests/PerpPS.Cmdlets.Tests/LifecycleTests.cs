@@ -10,10 +10,11 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
     [Fact]
     public void New_PerpService_writes_runscripts_and_Enable_starts_it_with_a_tinylog_logger()
     {
-        using var pb = new PerpBase();
-        // The bundled tinylog is found on PATH by New-PerpService, as an installed one would be.
+        // tinylog is on PATH, for New-PerpService and for perpd (started with this PATH), as
+        // an installed one is: rc.log names it by name.
         string? path = Environment.GetEnvironmentVariable("PATH");
         Environment.SetEnvironmentVariable("PATH", RepoPaths.BinDirectory + ":" + path);
+        using var pb = new PerpBase();
         try
         {
             var created = _ps.Invoke("New-PerpService -Base $args[0] -Name echoer -Command 'sh -c \"echo hello from echoer; exec sleep 1000\"'", pb.Path)
@@ -21,8 +22,10 @@ public class LifecycleTests(SessionFixture fixture) : IClassFixture<SessionFixtu
             Assert.Equal(PerpServiceStatus.Inactive, created.Status);
             Assert.True(created.HasLog);
             string dir = Path.Combine(pb.Path, "echoer");
-            Assert.Contains("exec sh -c \"echo hello from echoer; exec sleep 1000\"", File.ReadAllText(Path.Combine(dir, "rc.main")));
-            Assert.Contains(Path.Combine(RepoPaths.BinDirectory, "tinylog") + " -t log", File.ReadAllText(Path.Combine(dir, "rc.log")));
+            Assert.Contains("exec sh -c \"echo hello from echoer; exec sleep 1000\"\n", File.ReadAllText(Path.Combine(dir, "rc.main")));
+            // tinylog is on PATH: rc.log names it as an installed system has it, by name.
+            Assert.Contains("    exec tinylog -t log\n", File.ReadAllText(Path.Combine(dir, "rc.log")));
+            Assert.DoesNotContain(RepoPaths.BinDirectory, File.ReadAllText(Path.Combine(dir, "rc.log")));
             Assert.True((File.GetUnixFileMode(Path.Combine(dir, "rc.main")) & UnixFileMode.UserExecute) != 0);
 
             var enabled = _ps.Invoke("Enable-PerpService -Base $args[0] echoer -PassThru", pb.Path).ThrowOnError().Single<PerpService>();

@@ -13,7 +13,7 @@ public class ManifestAndHelpTests(SessionFixture fixture) : IClassFixture<Sessio
         "Disable-PerpService", "Enable-PerpService", "Get-PerpDaemon", "Get-PerpLog", "Get-PerpService",
         "Invoke-PerpRescan", "New-PerpService", "Remove-PerpService", "Restart-PerpService", "Resume-PerpService",
         "Send-PerpSignal", "Set-PerpService", "Start-PerpDaemon", "Start-PerpService", "Stop-PerpDaemon",
-        "Stop-PerpService", "Suspend-PerpService", "Test-PerpService", "Wait-PerpService",
+        "Stop-PerpService", "Suspend-PerpService", "Test-PerpService", "Wait-PerpService", "Watch-PerpService",
     ];
 
     [Fact]

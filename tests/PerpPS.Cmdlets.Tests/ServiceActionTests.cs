@@ -136,10 +136,10 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
     {
         using var pb = new PerpBase(p => p.Sleeper("web"));
         _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
-        var once = _ps.Invoke("Set-PerpService -Base $args[0] web -Once $true -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
+        var once = _ps.Invoke("Set-PerpService -Base $args[0] web -Once -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.True(once.Once);
         Assert.Equal("[+ +o+ ---]", once.Panel);
-        var cleared = _ps.Invoke("Set-PerpService -Base $args[0] web -Once $false -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
+        var cleared = _ps.Invoke("Set-PerpService -Base $args[0] web -Once:$false -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.False(cleared.Once);
         var manual = _ps.Invoke("Set-PerpService -Base $args[0] web -StartupType Manual -PassThru", pb.Path).ThrowOnError().Single<PerpService>();
         Assert.Equal(PerpStartupType.Manual, manual.StartupType);
@@ -216,15 +216,12 @@ public class ServiceActionTests(SessionFixture fixture) : IClassFixture<SessionF
         Wait.Until(() => _ps.Invoke("@(Get-PerpService -Base $args[0] | Where-Object Status -eq Up).Count", pb.Path).Output.Single().BaseObject is 20,
             "all 20 up", TimeSpan.FromSeconds(60));
         var before = _ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().All<PerpService>().ToDictionary(s => s.Name, s => s.Pid);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var after = _ps.Invoke("Get-PerpService -Base $args[0] | Restart-PerpService -PassThru", pb.Path).ThrowOnError().All<PerpService>();
-        clock.Stop();
         Assert.Equal(20, after.Count);
         Assert.All(after, s => Assert.Equal(PerpServiceStatus.Up, s.Status));
         Assert.All(after, s => Assert.NotEqual(before[s.Name], s.Pid));
-        // One by one, each restart waits more than half a second for Up (polled every 0.1 s):
-        // 20 would take at least 12 s. Together they take about one.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"20 restarts took {clock.Elapsed}");
+        // No wall-clock assert here (a loaded machine is slow, not wrong): how long restarting
+        // many services takes is measured in bench/, not asserted.
     }
 
     private static char ProcessState(int pid)

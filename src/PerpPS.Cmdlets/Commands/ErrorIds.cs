@@ -28,6 +28,10 @@ internal static class ErrorIds
     public const string ConnectionError = "PerpConnectionError";
     /// <summary>The service did not reach the wanted state in time.</summary>
     public const string WaitTimeout = "PerpServiceWaitTimeout";
+    /// <summary>Main's run ended while a Start/Restart/Wait waited for it to be Up.</summary>
+    public const string ServiceExited = "PerpServiceExited";
+    /// <summary>Terminating: Watch-PerpService needs perpd's event stream, which perp 2.07's perpd lacks.</summary>
+    public const string EventsNotSupported = "PerpEventsNotSupported";
     /// <summary>A file operation on the service directory failed.</summary>
     public const string FileError = "PerpServiceFileError";
     /// <summary>New-PerpService: the directory exists already.</summary>

@@ -23,12 +23,31 @@ public sealed class GetPerpServiceCommand : PerpCmdlet
     [ValidateNotNullOrEmpty]
     public string? Base { get; set; }
 
+    /// <summary>Only the services whose names match one of these patterns (as Get-Service -Include).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
+    public string[]? Include { get; set; }
+
+    /// <summary>Leaves out the services whose names match one of these patterns (as Get-Service -Exclude).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ServiceNameCompleter))]
+    public string[]? Exclude { get; set; }
+
     protected override void ProcessRecord()
     {
         string b = ResolveBase(Base);
         // Like perpls: connect first, so a missing perpd is one clear error before any listing.
         Connection(b);
-        foreach (string name in ExpandNames(b, Name))
-            if (ReadService(b, name) is { } service) WriteObject(service);
+        var include = Patterns(Include);
+        var exclude = Patterns(Exclude);
+        var names = ExpandNames(b, Name).Where(name =>
+            (include == null || include.Any(p => p.IsMatch(name))) && (exclude == null || !exclude.Any(p => p.IsMatch(name))));
+        // One bulk status request for all of them (L), not one query each.
+        foreach (var service in ReadServices(b, names)) WriteObject(service);
     }
+
+    private static WildcardPattern[]? Patterns(string[]? texts) =>
+        texts?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToArray();
 }

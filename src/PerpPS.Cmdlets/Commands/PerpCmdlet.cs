@@ -12,7 +12,7 @@ namespace PerpPS.Cmdlets;
 /// lazily opened connection per base, service lookup by name (wildcards only when the text
 /// has them, duplicates dropped) and ErrorRecords with stable ids.
 /// </summary>
-public abstract class PerpCmdlet : PSCmdlet, IDisposable
+public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
 {
     private readonly Dictionary<string, PerpConnection> _connections = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -111,10 +111,10 @@ public abstract class PerpCmdlet : PSCmdlet, IDisposable
         if (!queryDaemon) return service;
         var connection = Connection(baseDirectory);
         var now = Tai64N.Now();
-        Reply reply;
+        ExtendedReply reply;
         try
         {
-            reply = connection.Query(stat.Id);
+            reply = connection.QueryExtended(stat.Id);
         }
         catch (ControlException e)
         {
@@ -124,7 +124,8 @@ public abstract class PerpCmdlet : PSCmdlet, IDisposable
         switch (reply.Kind)
         {
             case ReplyKind.Status:
-                ServiceReader.ApplyStatus(service, reply.Status, now);
+                ServiceReader.ApplyStatus(service, reply.Status.Status, now);
+                ExtendedFields.Apply(service, reply.Status);
                 return service;
             case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
                 // perpd does not know this directory: inactive, or sticky but not scanned yet.
@@ -152,16 +153,20 @@ public abstract class PerpCmdlet : PSCmdlet, IDisposable
         if (FileStatus.TryStat(path, out var stat) != 0 || !stat.IsDirectory) return null;
         var fresh = ServiceReader.FromDisk(service.Base, service.Name, stat);
         var now = Tai64N.Now();
-        Reply reply;
+        ExtendedReply reply;
         try
         {
-            reply = Connection(service.Base).Query(stat.Id);
+            reply = Connection(service.Base).QueryExtended(stat.Id);
         }
         catch (ControlException)
         {
             return null;
         }
-        if (reply.Kind == ReplyKind.Status) ServiceReader.ApplyStatus(fresh, reply.Status, now);
+        if (reply.Kind == ReplyKind.Status)
+        {
+            ServiceReader.ApplyStatus(fresh, reply.Status.Status, now);
+            ExtendedFields.Apply(fresh, reply.Status);
+        }
         return fresh;
     }
 
@@ -180,13 +185,24 @@ public abstract class PerpCmdlet : PSCmdlet, IDisposable
             $"Waiting for Perp service '{service.Name}'", $"waiting to be {goal}");
         bool shown = false;
         PerpService current = service;
+        // Subscribe before the first status read, so no change between them is missed.
+        using var events = new EventWaiter();
+        events.Open(service.Base);
+        var since = Tai64N.Now();
         while (true)
         {
             var fresh = Refresh(service);
             if (fresh != null)
             {
                 current = fresh;
-                if (reached(fresh) && (minimumUptimeSeconds <= 0 || (fresh.Uptime?.TotalSeconds ?? 0) >= minimumUptimeSeconds))
+                events.Saw(fresh);
+                if (ExitIsFailure && RunEnded(fresh, since, runStartedSince: false) && !reached(fresh))
+                {
+                    if (shown) EndProgress(progress);
+                    WriteServiceExited(fresh, goal);
+                    return null;
+                }
+                if (reached(fresh) && (minimumUptimeSeconds <= 0 || ExactUptimeSeconds(fresh) >= minimumUptimeSeconds))
                     break;
             }
             if (timeoutSeconds > 0 && clock.Elapsed.TotalSeconds >= timeoutSeconds)
@@ -204,11 +220,78 @@ public abstract class PerpCmdlet : PSCmdlet, IDisposable
                 WriteProgress(progress);
                 shown = true;
             }
-            if (StopToken.WaitHandle.WaitOne(100)) throw new PipelineStoppedException();
+            Sleep(events, current, timeoutSeconds > 0 ? TimeSpan.FromSeconds(timeoutSeconds) - clock.Elapsed : null);
         }
         if (shown) EndProgress(progress);
         return current;
     }
+
+    /// <summary>
+    /// Whether a run of main that ends while this cmdlet waits is an error (PerpServiceExited)
+    /// rather than a state to wait through: true for waits for Up.
+    /// </summary>
+    internal virtual bool ExitIsFailure => false;
+
+    /// <summary>
+    /// Main's last run ended after <paramref name="since"/> (and, with
+    /// <paramref name="runStartedSince"/>, also began after it), by perpd's extended status;
+    /// always false against perp 2.07's perpd, which does not say how runs end.
+    /// </summary>
+    internal static bool RunEnded(PerpService s, Tai64N since, bool runStartedSince)
+    {
+        if (s.Extended is not { HasExtension: true } x || x.Main.LastExitKind == ExitKind.None) return false;
+        var m = x.Main;
+        if (m.LastExitTime < since) return false;
+        return !runStartedSince || m.LastExitTime.AddNanoseconds(-(long)Math.Min(m.LastRunNanoseconds, long.MaxValue)) >= since;
+    }
+
+    /// <summary>PerpServiceExited: main died while the cmdlet waited for it, with how it ended.</summary>
+    internal void WriteServiceExited(PerpService s, string goal)
+    {
+        string how = s.Extended is { } x ? ExtendedFields.DescribeLastExit(x.Main) : "exited";
+        WriteError(new ErrorRecord(
+            new InvalidOperationException($"Perp service '{s.Name}' {how} while waiting to be {goal}; it is {s.Status}."),
+            ErrorIds.ServiceExited, ErrorCategory.InvalidResult, s));
+    }
+
+    /// <summary>
+    /// Sleeps until perpd reports a change (event stream), time alone changes the reading
+    /// (a start turning Up), or the poll interval without an event stream; Ctrl-C stops.
+    /// </summary>
+    internal void Sleep(EventWaiter events, PerpService current, TimeSpan? left) => _ =
+        Sleep(events, EventWaiter.UntilTimeMatters(current), left);
+
+    /// <summary>One sleep of a wait; returns the services events were about (null or empty: re-read all).</summary>
+    internal HashSet<ServiceId>? Sleep(EventWaiter events, TimeSpan? timeMatters, TimeSpan? left)
+    {
+        // With events, a few seconds' re-read is only a safety net.
+        TimeSpan slice = events.AllSubscribed ? TimeSpan.FromSeconds(5) : EventWaiter.PollInterval;
+        if (timeMatters is { } t && t < slice) slice = t;
+        if (left is { } l && l < slice) slice = l < TimeSpan.Zero ? TimeSpan.Zero : l;
+        try
+        {
+            return events.Wait(slice, StopToken);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (ControlException)
+        {
+            // A broken event stream: fall back to the poll interval.
+            if (StopToken.WaitHandle.WaitOne(EventWaiter.PollInterval)) throw new PipelineStoppedException();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// How long main's current start has run, to the nanosecond (not perp's rounded figure,
+    /// which calls 0.5 s "1s"): what -MinimumUptime compares against. 0 when nothing runs.
+    /// </summary>
+    internal static double ExactUptimeSeconds(PerpService service) =>
+        service.Record is { } r && r.Main.Pid != 0 && !r.Main.IsResetting
+            ? Math.Max(0, Tai64N.Now().NanosecondsSince(r.Main.When)) / 1e9
+            : 0;
 
     private void EndProgress(ProgressRecord progress)
     {

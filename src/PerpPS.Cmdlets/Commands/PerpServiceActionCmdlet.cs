@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using PerpPS.Cmdlets.Engine;
 using PerpPS.Core.Protocol;
 
 namespace PerpPS.Cmdlets;
@@ -30,10 +31,18 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
     protected abstract string Action { get; }
 
     private readonly List<PendingWait> _pending = new();
+    private Tai64N _since;
+
+    /// <summary>
+    /// Whether main's run ending during the wait fails it at once (PerpServiceExited): for
+    /// the cmdlets that wait for a run they started to be Up (Start, Restart).
+    /// </summary>
+    protected virtual bool FailsWhenRunEnds => false;
 
     protected sealed override void ProcessService(PerpService service)
     {
         if (!ShouldProcess(service.Name, Action)) return;
+        _since = Tai64N.Now();
         var result = Act(service);
         if (result != null && PassThru) WriteObject(Refresh(result) ?? result);
     }
@@ -53,21 +62,40 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
     internal PerpService? Settle(PerpService service, Func<PerpService, bool> reached, string goal)
     {
         if (NoWait) return service;
-        _pending.Add(new PendingWait(service, reached, goal, Stopwatch.StartNew()));
+        _pending.Add(new PendingWait(service, reached, goal, Stopwatch.StartNew(), _since, FailsWhenRunEnds));
         return null;
     }
 
     protected override void EndProcessing()
     {
+        if (_pending.Count == 0) return;
         var progress = new ProgressRecord(0x5045, "Waiting for Perp services", "waiting");
         var clock = Stopwatch.StartNew();
         bool shown = false;
+        // Subscribe first, then read the status: every change after the read wakes the wait.
+        using var events = new EventWaiter();
+        foreach (var w in _pending) events.Open(w.Service.Base);
+        HashSet<ServiceId>? touched = null;
         while (_pending.Count > 0)
         {
+            TimeSpan? timeMatters = null, left = null;
             for (int i = 0; i < _pending.Count;)
             {
                 var wait = _pending[i];
-                var fresh = Refresh(wait.Service);
+                bool reread = touched is not { Count: > 0 } || wait.Current.Extended is not { } x || touched.Contains(x.Id);
+                var fresh = reread ? Refresh(wait.Service) : wait.Current;
+                if (fresh != null)
+                {
+                    wait.Current = fresh;
+                    events.Saw(fresh);
+                }
+                if (fresh != null && wait.FailOnExit && RunEnded(fresh, wait.Since, runStartedSince: true)
+                    && !(fresh.Once && fresh.Extended?.Main.ExitCode == 0))
+                {
+                    _pending.RemoveAt(i);
+                    WriteServiceExited(fresh, wait.Goal);
+                    continue;
+                }
                 if (fresh != null && wait.Reached(fresh))
                 {
                     _pending.RemoveAt(i);
@@ -83,6 +111,12 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
                         ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout, current));
                     continue;
                 }
+                if (EventWaiter.UntilTimeMatters(wait.Current) is { } t && (timeMatters == null || t < timeMatters)) timeMatters = t;
+                if (Timeout > 0)
+                {
+                    var l = TimeSpan.FromSeconds(Timeout) - wait.Clock.Elapsed;
+                    if (left == null || l < left) left = l;
+                }
                 i++;
             }
             if (_pending.Count == 0) break;
@@ -95,7 +129,7 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
                 WriteProgress(progress);
                 shown = true;
             }
-            if (StopToken.WaitHandle.WaitOne(100)) throw new PipelineStoppedException();
+            touched = Sleep(events, timeMatters, left);
         }
         if (shown)
         {
@@ -105,7 +139,11 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
     }
 
     /// <summary>A service commanded by this invocation whose new state is awaited.</summary>
-    private sealed record PendingWait(PerpService Service, Func<PerpService, bool> Reached, string Goal, Stopwatch Clock);
+    private sealed record PendingWait(PerpService Service, Func<PerpService, bool> Reached, string Goal, Stopwatch Clock, Tai64N Since, bool FailOnExit)
+    {
+        /// <summary>The latest reading of the service.</summary>
+        public PerpService Current { get; set; } = Service;
+    }
 
     /// <summary>
     /// Main began a run after <paramref name="since"/>: Up for a service that restarts, or

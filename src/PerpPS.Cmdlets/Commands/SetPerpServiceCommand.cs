@@ -13,12 +13,12 @@ namespace PerpPS.Cmdlets;
 public sealed class SetPerpServiceCommand : PerpServiceActionCmdlet
 {
     /// <summary>
-    /// $true: main is not restarted after its current run (a stopped service is started once).
-    /// $false: main is restarted again; a stopped service stays stopped and loses the flag at
-    /// its next Start-PerpService.
+    /// -Once: main is not restarted after its current run (a stopped service is started once,
+    /// perp's o). -Once:$false: main is restarted again after its runs (perp's u on a running
+    /// service). A switch, so `Set-PerpService web -Once` reads as it says.
     /// </summary>
     [Parameter]
-    public bool? Once { get; set; }
+    public SwitchParameter Once { get; set; }
 
     /// <summary>The flag file for the next activation: Automatic, Manual (flag.down) or Once (flag.once).</summary>
     [Parameter]
@@ -29,7 +29,9 @@ public sealed class SetPerpServiceCommand : PerpServiceActionCmdlet
     protected override PerpService? Act(PerpService service)
     {
         if (StartupType is { } type && !WriteStartupType(service, type)) return null;
-        if (Once is not { } once) return service;
+        // Only a -Once that was given (-Once or -Once:$false) changes the flag.
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Once))) return service;
+        bool once = Once.IsPresent;
         if (RefuseUnsupervised(service)) return null;
         if (once && !service.Once)
         {

@@ -18,6 +18,9 @@ public sealed class StartPerpServiceCommand : PerpServiceActionCmdlet
 
     protected override string Action => "Start";
 
+    /// <summary>A run that ends before it is Up is reported at once (PerpServiceExited), with its exit.</summary>
+    protected override bool FailsWhenRunEnds => true;
+
     protected override PerpService? Act(PerpService service)
     {
         if (RefuseUnsupervised(service)) return null;

@@ -11,30 +11,61 @@ namespace PerpPS.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "PerpService", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(bool))]
+[OutputType(typeof(PerpServiceTestResult))]
 public sealed class TestPerpServiceCommand : PerpServiceCmdlet
 {
-    /// <summary>Seconds main must have been running (perpok -u).</summary>
+    /// <summary>Seconds main must have been running (perpok -u), exactly: 1 means a full second.</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int MinimumUptime { get; set; }
 
-    internal override void ServiceMissing(string baseDirectory, string name, Exception cause) => WriteObject(false);
+    /// <summary>
+    /// One object per service (Name, Base, Passed, Status, Uptime, Reason) instead of a bare
+    /// boolean, so the answer for many services says which is which.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    internal override void ServiceMissing(string baseDirectory, string name, Exception cause) =>
+        Answer(name, baseDirectory, false, null, null, "not found");
 
     protected override void ProcessService(PerpService service)
     {
         if (!service.Enabled || service.Record is not { } r)
         {
-            WriteObject(false);
+            Answer(service.Name, service.Base, false, service.Status, null, service.Enabled ? "not activated by perpd yet" : "not enabled");
             return;
         }
+        double uptime = ExactUptimeSeconds(service);
         if (MinimumUptime == 0)
         {
-            WriteObject(true);
+            Answer(service.Name, service.Base, true, service.Status, uptime, "supervised by perpd");
             return;
         }
         var main = r.Main;
-        bool ok = main.Pid != 0 && !main.IsResetting && !main.WantsDown
-                  && PerpPS.Core.Protocol.Tai64N.RoundedSecondsBetween(PerpPS.Core.Protocol.Tai64N.Now(), main.When) >= (ulong)MinimumUptime;
-        WriteObject(ok);
+        string? why = main.Pid == 0 ? "main is not running"
+            : main.IsResetting ? "main is resetting"
+            : main.WantsDown ? "main wants down"
+            : uptime < MinimumUptime ? $"up {uptime:0.0}s, less than {MinimumUptime}s"
+            : null;
+        Answer(service.Name, service.Base, why == null, service.Status, uptime, why ?? $"up {uptime:0.0}s");
+    }
+
+    private void Answer(string name, string baseDirectory, bool passed, PerpServiceStatus? status, double? uptime, string reason)
+    {
+        if (!Detailed)
+        {
+            WriteObject(passed);
+            return;
+        }
+        WriteObject(new PerpServiceTestResult
+        {
+            Name = name,
+            Base = baseDirectory,
+            Passed = passed,
+            Status = status,
+            Uptime = uptime is { } u ? TimeSpan.FromSeconds(u) : null,
+            Reason = reason,
+        });
     }
 }

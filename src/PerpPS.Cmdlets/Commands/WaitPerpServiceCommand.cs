@@ -19,10 +19,20 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int Timeout { get; set; }
 
-    /// <summary>Seconds main must have been running (perp's rounded uptime, like perpok -u).</summary>
+    /// <summary>Seconds main must have been running, exactly (1 means a full second, not perp's rounded "1s" at 0.5 s).</summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int MinimumUptime { get; set; }
+
+    /// <summary>Waiting for Up: main's run ending meanwhile is PerpServiceExited, not a wait to time out.</summary>
+    internal override bool ExitIsFailure => Status == PerpServiceStatus.Up;
+
+    /// <summary>
+    /// Wait for a process started after the service object was read (a pid other than the
+    /// one it had), so a check right after a kill or restart cannot see the old process.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NewProcess { get; set; }
 
     /// <summary>Emit the service once it reached the state.</summary>
     [Parameter]
@@ -30,8 +40,14 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
 
     protected override void ProcessService(PerpService service)
     {
-        var reached = WaitFor(service, s => s.Status == Status, MinimumUptime > 0 ? $"{Status} for {MinimumUptime}s" : Status.ToString(),
-            Timeout, MinimumUptime);
+        // The process the service had when this wait began: -NewProcess waits past it. The
+        // start time is compared too, so a reused pid still counts as new.
+        int oldPid = service.Pid;
+        var oldStart = service.Record?.Main.When;
+        string goal = (MinimumUptime > 0 ? $"{Status} for {MinimumUptime}s" : Status.ToString()) + (NewProcess ? $" with a process other than {oldPid}" : "");
+        var reached = WaitFor(service,
+            s => s.Status == Status && (!NewProcess || (s.Pid != 0 && (s.Pid != oldPid || s.Record?.Main.When != oldStart))),
+            goal, Timeout, MinimumUptime);
         if (reached != null && PassThru) WriteObject(reached);
     }
 }

@@ -9,12 +9,34 @@ internal static class ModuleFiles
     public static string? FindProgram(string name)
     {
         string bundled = Path.Combine(BinDirectory, name);
-        if (File.Exists(bundled)) return bundled;
+        if (File.Exists(bundled))
+        {
+            MakeExecutable(bundled);
+            return bundled;
+        }
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             string candidate = Path.Combine(dir, name);
             if (File.Exists(candidate)) return candidate;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A package install (Install-PSResource unzips the nupkg) loses the execute bits of the
+    /// bundled programs: give them back, owner first, as far as the installer may.
+    /// </summary>
+    internal static void MakeExecutable(string path)
+    {
+        try
+        {
+            var mode = File.GetUnixFileMode(path);
+            const UnixFileMode exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+            if ((mode & UnixFileMode.UserExecute) == 0) File.SetUnixFileMode(path, mode | exec);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not ours to change: running it reports the permission error.
+        }
     }
 }

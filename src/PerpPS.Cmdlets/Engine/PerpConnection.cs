@@ -25,16 +25,24 @@ internal sealed class PerpConnection : IDisposable
     /// <summary>Asks for a service's status.</summary>
     public Reply Query(ServiceId id) => Exchange(c => c.Query(id));
 
+    /// <summary>Asks for a service's extended status (X; Q against perp 2.07's perpd).</summary>
+    public ExtendedReply QueryExtended(ServiceId id) => Exchange(c => c.QueryExtended(id), r => r.Kind is not ReplyKind.BadType);
+
+    /// <summary>The status of many services in the fewest round trips (L; one Q each against perp 2.07).</summary>
+    public ExtendedReply[] QueryMany(ServiceId[] ids) => Exchange(c => c.QueryMany(ids), _ => true);
+
     /// <summary>Sends a control command.</summary>
     public Reply Command(ServiceId id, byte command, CommandFlags flags) => Exchange(c => c.Command(id, command, flags));
 
-    private Reply Exchange(Func<ControlClient, Reply> exchange)
+    private Reply Exchange(Func<ControlClient, Reply> exchange) => Exchange(exchange, r => r.Kind is not ReplyKind.BadType);
+
+    private T Exchange<T>(Func<ControlClient, T> exchange, Func<T, bool> whole)
     {
         EnsureConnected();
         try
         {
             var reply = exchange(_client!);
-            if (reply.Kind is not ReplyKind.BadType) return reply;
+            if (whole(reply)) return reply;
         }
         catch (ControlException e) when (e.Stage != ControlStage.Connect && e.Errno is Errno.EPIPE or Errno.ECONNRESET)
         {

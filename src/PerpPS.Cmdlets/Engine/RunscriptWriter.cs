@@ -7,17 +7,50 @@ namespace PerpPS.Cmdlets.Engine;
 /// </summary>
 internal static class RunscriptWriter
 {
+    /// <summary>
+    /// rc.main for a /bin/sh command line, written into the script as given (never re-quoted):
+    /// one simple command is exec'd, so its pid is the service's pid and perpctl's signals
+    /// reach it; anything else (it starts with exec already, or has ; &amp; | redirections,
+    /// substitutions, several lines, shell keywords) runs as written in rc.main's shell.
+    /// </summary>
     public static string Main(string command) =>
         "#!/bin/sh\n" +
         "# Written by New-PerpService. perpd runs: rc.main start NAME, then after each exit\n" +
-        "# rc.main reset NAME exit CODE | signal NUM NAME.\n" +
+        "# rc.main reset NAME exit CODE | signal NUM NAME (nothing to do here).\n" +
         "exec 2>&1\n" +
-        "case \"$1\" in\n" +
-        "  start)\n" +
-        "    exec " + command + "\n" +
-        "    ;;\n" +
-        "esac\n" +
-        "exit 0\n";
+        "[ \"$1\" = start ] || exit 0\n" +
+        (IsSimpleCommand(command) ? "exec " + command.Trim() : command.TrimEnd()) + "\n";
+
+    /// <summary>
+    /// One plain command (words, quoted words) that exec can replace the shell with: no shell
+    /// operator, redirection, substitution or line break outside quotes, and no keyword,
+    /// builtin or assignment first.
+    /// </summary>
+    internal static bool IsSimpleCommand(string command)
+    {
+        string text = command.Trim();
+        if (text.Length == 0) return false;
+        char quote = '\0';
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quote == '\'') { if (c == '\'') quote = '\0'; continue; }
+            if (c == '\\') { i++; continue; }
+            if (quote == '"') { if (c == '"') quote = '\0'; continue; }
+            if (c is '\'' or '"') { quote = c; continue; }
+            if (ShellOperators.Contains(c)) return false;
+        }
+        if (quote != '\0') return false;
+        string first = text.Split(' ', '\t')[0];
+        return !ShellKeywords.Contains(first) && !first.Contains('=');
+    }
+
+    private const string ShellOperators = ";&|<>()`$\n{}#";
+
+    private static readonly HashSet<string> ShellKeywords = new(StringComparer.Ordinal)
+    {
+        "exec", "if", "for", "while", "until", "case", "!", "set", "cd", "export", "trap", "ulimit", "umask", ".", "eval",
+    };
 
     /// <summary>rc.log running tinylog into <paramref name="logDirectory"/> (relative to the service directory).</summary>
     public static string Log(string tinylog, string logDirectory) =>
@@ -31,19 +64,19 @@ internal static class RunscriptWriter
         "exit 0\n";
 
     /// <summary>
-    /// The tinylog to name in rc.log, as an absolute path because perpd's PATH (at boot) need
-    /// not be the session's: the one on PATH, else the one bundled with the module, else the
-    /// bare name.
+    /// The tinylog to name in rc.log, as an installed user has it: the bare name when tinylog
+    /// is on PATH (install.sh puts it in PREFIX/sbin; perpd looks it up on its own PATH at each
+    /// start, so a reinstall or a moved build tree does not break the logger), else the copy
+    /// bundled with the module by its absolute path, else the bare name.
     /// </summary>
     public static string FindTinylog()
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, "tinylog");
-            if (File.Exists(candidate)) return candidate;
-        }
+            if (File.Exists(Path.Combine(dir, "tinylog"))) return "tinylog";
         string bundled = Path.Combine(ModuleFiles.BinDirectory, "tinylog");
-        return File.Exists(bundled) ? bundled : "tinylog";
+        if (!File.Exists(bundled)) return "tinylog";
+        ModuleFiles.MakeExecutable(bundled);
+        return bundled;
     }
 
     /// <summary>Single-quotes a word for /bin/sh when it needs it.</summary>

@@ -25,15 +25,18 @@ H = {}
 
 H['Get-PerpService'] = dict(
     synopsis='Gets the services of a perp base and their state.',
-    description='Get-PerpService writes one PerpService object per service directory of the base (every entry not starting with a dot that is a directory, active or not), sorted by name, with what perpd reports: Status (Up, Down, Starting, Resetting, Paused, Stopping, Inactive, Activating, Deactivating, Reactivating), Pid, Uptime, StartTime, WantDown, Once, Paused, HasLog, the logger in Log, DaemonPid and perpls\'s panel. Status follows perp\'s reading: a process younger than half a second is still Starting, a service that wants up but is not running is Starting. perpd not running on the base is a terminating PerpDaemonNotRunning error.',
-    params={'Name': 'Names of service directories; wildcards are honoured. Default: all (*). A literal name that does not exist is a non-terminating PerpServiceNotFound error.'},
+    description='Get-PerpService writes one PerpService object per service directory of the base (every entry not starting with a dot that is a directory, active or not), sorted by name, with what perpd reports: Status (Up, Down, Starting, Resetting, Paused, Stopping, Inactive, Activating, Deactivating, Reactivating), Pid, Uptime, StartTime, WantDown, Once, Paused, HasLog, the logger in Log, DaemonPid and perpls\'s panel, and how main\'s last run ended: LastExitKind, LastExitCode, LastSignal, LastExitTime, LastRunTime, Restarts and StartFailures (the logger\'s in Log); these are $null against perp 2.07\'s perpd, which does not report them. All services are read in one bulk request. Status follows perp\'s reading: a process younger than half a second is still Starting, a service that wants up but is not running is Starting. perpd not running on the base is a terminating PerpDaemonNotRunning error.',
+    params={'Name': 'Names of service directories; wildcards are honoured. Default: all (*). A literal name that does not exist is a non-terminating PerpServiceNotFound error.',
+            'Include': 'Wildcard patterns: only services whose names match one of them are written (as Get-Service -Include).',
+            'Exclude': 'Wildcard patterns: services whose names match one of them are left out (as Get-Service -Exclude).'},
     examples=[('Get-PerpService', 'Lists every service of the base in $env:PERP_BASE (or /etc/perp) in a table that reads like perpls.'),
               ("Get-PerpService -Base /srv/perp web*", 'Gets the services whose names start with web.'),
+              ("Get-PerpService -Include api-*, web -Exclude *-test", 'Gets web and the api services, without the test ones.'),
               ("(Get-PerpService web).Status | Should -Be Up", 'A Pester assertion on a service\'s status.')])
 
 H['Start-PerpService'] = dict(
     synopsis='Starts services (perpctl u).',
-    description='Start-PerpService asks perpd to start main (perpctl u; perpctl o for a service flagged once, so that it keeps running once) and waits until it is Up, that is, has run its start target for more than half a second (a once service: until it has started). Starting a running service is success. The service must be enabled and activated, else PerpServiceNotActive.',
+    description='Start-PerpService asks perpd to start main (perpctl u; perpctl o for a service flagged once, so that it keeps running once) and waits until it is Up, that is, has run its start target for more than half a second (a once service: until it has started). The wait sleeps on perpd\'s event stream. A run that ends before it is Up (a once service: with a code other than 0) is a non-terminating PerpServiceExited error naming the exit code or signal, reported at once instead of a timeout (against perp 2.07\'s perpd, which does not report exits, the wait polls and times out). Starting a running service is success. The service must be enabled and activated, else PerpServiceNotActive.',
     params={},
     examples=[("Start-PerpService web", 'Starts web and waits until it is up.'),
               ("Get-PerpService | Where-Object Status -eq Down | Start-PerpService", 'Starts every service that is down.'),
@@ -41,7 +44,7 @@ H['Start-PerpService'] = dict(
 
 H['Stop-PerpService'] = dict(
     synopsis='Stops services (perpctl d).',
-    description='Stop-PerpService asks perpd to stop main and not restart it (perpctl d: SIGTERM then SIGCONT) and waits until it is Down, that is, until its reset has finished. Stopping a stopped or inactive service is success.',
+    description='Stop-PerpService asks perpd to stop main and not restart it (perpctl d: SIGTERM then SIGCONT) and waits until it is Down, that is, until its reset has finished; it returns as soon as perpd reports the change on its event stream. Stopping a stopped or inactive service is success.',
     params={},
     examples=[("Stop-PerpService web", 'Stops web and waits until it is down.'),
               ("Stop-PerpService web -IncludeLog", 'Stops web, then its logger (perpctl D).')])
@@ -67,10 +70,10 @@ H['Resume-PerpService'] = dict(
 
 H['Set-PerpService'] = dict(
     synopsis='Changes a service\'s once flag or its startup type.',
-    description='Set-PerpService -Once $true flags main to run once (perpctl o): it is not restarted after its current run; on a stopped service this starts one run, which is perp\'s meaning of o. -Once $false clears the flag of a running service (perpctl u); a stopped service keeps it until Start-PerpService. -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
-    params={'Once': '$true: main runs once (perpctl o). $false: main is restarted again after it exits (perpctl u, only while it runs).',
+    description='Set-PerpService -Once flags main to run once (perpctl o): it is not restarted after its current run; on a stopped service this starts one run, which is perp\'s meaning of o. -Once:$false clears the flag of a running service (perpctl u). perpd has no command that clears the flag of a stopped service without starting it (u starts it), so a stopped service keeps the flag until it is started; Start-PerpService then starts it once. -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
+    params={'Once': 'A switch. -Once: main runs once (perpctl o). -Once:$false: main is restarted again after it exits (perpctl u, applied while it runs). Without -Once the flag is left as it is.',
             'StartupType': 'Automatic, Manual (writes flag.down) or Once (writes flag.once). Takes effect when perpd next activates the service.'},
-    examples=[("Set-PerpService web -Once $true", 'web will not be restarted after it exits.'),
+    examples=[("Set-PerpService web -Once", 'web will not be restarted after it exits.'),
               ("Set-PerpService standby -StartupType Manual", 'standby will not be started when perpd activates it.')])
 
 H['Send-PerpSignal'] = dict(
@@ -98,16 +101,17 @@ H['Disable-PerpService'] = dict(
 
 H['New-PerpService'] = dict(
     synopsis='Creates a service directory with its runscripts.',
-    description='New-PerpService creates BASE/NAME with an rc.main that execs -Command (with /bin/sh, stderr joined to stdout) on start and does nothing on reset, and, unless -NoLog, an rc.log that runs tinylog -t into -LogDirectory (default: the directory log inside the service directory; Get-PerpLog reads it). tinylog is named by absolute path: the one on PATH, else the one bundled with the module. The service is created inactive; -Enable activates it and waits until perpd has it. -Down and -Once write flag.down and flag.once. An existing directory is PerpServiceExists.',
+    description='New-PerpService creates BASE/NAME with an rc.main that runs -Command with /bin/sh (stderr joined to stdout) on start and does nothing on reset, and, unless -NoLog, an rc.log that runs tinylog -t into -LogDirectory (default: the directory log inside the service directory; Get-PerpLog reads it). rc.log names tinylog as an installed system has it: by the bare name when tinylog is on PATH (perpd looks it up on its own PATH at each start), else by the absolute path of the copy bundled with the module. The service is created inactive; -Enable activates it and waits until perpd has it. -Down and -Once write flag.down and flag.once. An existing directory is PerpServiceExists.',
     params={'Name': 'The directory name of the new service (no slash, not starting with a dot).',
-            'Command': 'The command line main runs, e.g. "sleep 1000" or "/usr/bin/python3 -m http.server 8080". rc.main runs it as exec COMMAND, so the process perpd supervises is the command itself.',
+            'Command': '/bin/sh text, written into rc.main as given (never re-quoted): quote inside it as you would in a shell script. One simple command (words and quoted words, e.g. "sleep 1000" or "/usr/bin/python3 -m http.server 8080") is written as exec COMMAND, so the process perpd supervises is the command itself. Anything else, a command that starts with exec already or has ;, &&, |, redirections, substitutions, an assignment or several lines, runs as written in rc.main\'s shell: end it with exec LASTCOMMAND to keep one process.',
             'NoLog': 'Writes no rc.log; main\'s output then goes to perpd\'s output.',
             'LogDirectory': 'tinylog\'s directory, relative to the service directory or absolute. Default: log.',
             'Down': 'Writes flag.down: perpd does not start main when it activates the service.',
             'Once': 'Writes flag.once: main runs once per activation.',
             'Enable': 'Activates the service (sticky bit and rescan) and waits until perpd has it.'},
     examples=[("New-PerpService web -Command 'python3 -m http.server 8080' -Enable", 'Creates, logs and starts a web server.'),
-              ("New-PerpService backup -Command '/usr/local/bin/backup.sh' -Once -NoLog", 'Creates a one-shot service without logger, inactive.')])
+              ("New-PerpService backup -Command '/usr/local/bin/backup.sh' -Once -NoLog", 'Creates a one-shot service without logger, inactive.'),
+              ("New-PerpService api -Command 'cd /srv/api && exec ./serve --port 9000' -Enable", 'A shell line: rc.main runs it as written; the exec makes serve the supervised process.')])
 
 H['Remove-PerpService'] = dict(
     synopsis='Deactivates services and deletes their directories.',
@@ -117,20 +121,32 @@ H['Remove-PerpService'] = dict(
 
 H['Wait-PerpService'] = dict(
     synopsis='Waits until services reach a status and, optionally, an uptime.',
-    description='Wait-PerpService polls each service until its Status equals -Status (default Up) and, with -MinimumUptime, main has been running for that many seconds. It shows progress while waiting and writes PerpServiceWaitTimeout (a TimeoutException) when -Timeout passes. Ctrl-C stops the wait.',
+    description='Wait-PerpService waits until each service\'s Status equals -Status (default Up) and, with -MinimumUptime, main has been running for that many seconds. It sleeps on perpd\'s event stream and re-checks at each change (against perp 2.07\'s perpd, which has none, it polls). Waiting for Up, a run of main that ends meanwhile is a non-terminating PerpServiceExited error with its exit code or signal, not a timeout. It shows progress while waiting and writes PerpServiceWaitTimeout (a TimeoutException) when -Timeout passes. Ctrl-C stops the wait.',
     params={'Status': 'The status to wait for. Default: Up.',
             'Timeout': 'Seconds to wait; 0 (the default) waits without limit.',
-            'MinimumUptime': 'Seconds main must have been running, rounded as perp rounds (like perpok -u).',
+            'MinimumUptime': 'Seconds main must have been running, exactly: 1 is met after a full second, not at perp\'s rounded "1s" at half a second.',
+            'NewProcess': 'Waits for a process other than the one the service had when the wait began (another pid, or another start time), so a check right after a kill or a restart cannot see the old process.',
             'PassThru': 'Writes the PerpService object once it reached the state.'},
     examples=[("Wait-PerpService web -MinimumUptime 5 -Timeout 30", 'Waits until web has been up for 5 seconds, at most 30 seconds.'),
-              ("Stop-PerpService web -NoWait; Wait-PerpService web -Status Down", 'Waits separately for a stop.')])
+              ("Stop-PerpService web -NoWait; Wait-PerpService web -Status Down", 'Waits separately for a stop.'),
+              ("$s = Get-PerpService web; Send-PerpSignal web KILL; $s | Wait-PerpService -NewProcess", 'Waits until perpd has started web again after the kill.')])
+
+H['Watch-PerpService'] = dict(
+    synopsis='Writes an event object for each change of services, as perpd reports it.',
+    description='Watch-PerpService subscribes to perpd\'s event stream (docs/protocol-extensions.md) and writes one PerpServiceEvent per change until Ctrl-C or -Timeout: Name, Event (Activated, Deactivating, Deactivated, Started, Exited, ResetStarted, ResetDone, Down, ExecFailed, ForkFailed, StartHeld, WantUp, WantDown, Paused, Continued, Overflow), Time, Target (Main, Log, Service), Pid, ExitCode, Signal, Sequence and Detail. A kill -9 of a running main shows as Exited (Signal 9), ResetStarted, ResetDone, Started. Overflow (Name empty, Detail = events dropped) means the watcher fell behind. perp 2.07\'s perpd has no event stream: that is a terminating PerpEventsNotSupported error.',
+    params={'Name': 'Services to watch; wildcards are honoured. Default: all (*), including services activated later. A literal name that does not exist is a non-terminating PerpServiceNotFound error.',
+            'Timeout': 'Seconds to watch; 0 (the default) watches until Ctrl-C.'},
+    examples=[("Watch-PerpService | Where-Object Event -eq Exited", 'Shows every run that ends, with its exit code or signal.'),
+              ("Watch-PerpService web -Timeout 60 | Format-Table Time, Event, Pid, ExitCode, Signal", 'Watches web for a minute.')])
 
 H['Test-PerpService'] = dict(
     synopsis='Tests whether services are activated and, optionally, up long enough (perpok).',
-    description='Test-PerpService writes $true or $false per service, as perpok decides: $true when perpd supervises the service; with -MinimumUptime N, only when main runs its start target (not resetting, not wanting down) for at least N seconds. A service that does not exist or is inactive is $false. perpd not running is a terminating PerpDaemonNotRunning error.',
-    params={'MinimumUptime': 'Seconds main must have been running (perpok -u). Default: 0, only activation is tested.'},
+    description='Test-PerpService writes $true or $false per service, as perpok decides: $true when perpd supervises the service; with -MinimumUptime N, only when main runs its start target (not resetting, not wanting down) for at least N seconds. A service that does not exist or is inactive is $false. -MinimumUptime is exact (1 means a full second). With -Detailed it writes one PerpServiceTestResult per service instead (Name, Base, Passed, Status, Uptime, Reason), so the answers for piped names say which is which. perpd not running is a terminating PerpDaemonNotRunning error.',
+    params={'MinimumUptime': 'Seconds main must have been running (perpok -u), exactly. Default: 0, only activation is tested.',
+            'Detailed': 'Writes a PerpServiceTestResult (Name, Base, Passed, Status, Uptime, Reason) per service instead of a bare boolean.'},
     examples=[("Test-PerpService web -MinimumUptime 10", 'True when web has been up for 10 seconds.'),
-              ("if (-not (Test-PerpService db)) { Enable-PerpService db }", 'Activates db when it is not.')])
+              ("if (-not (Test-PerpService db)) { Enable-PerpService db }", 'Activates db when it is not.'),
+              ("Get-PerpService | Test-PerpService -MinimumUptime 60 -Detailed | Where-Object -Not Passed", 'Lists the services that have not been up for a minute, and why.')])
 
 H['Get-PerpLog'] = dict(
     synopsis='Gets the log lines tinylog kept for a service.',

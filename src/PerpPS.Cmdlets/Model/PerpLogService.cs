@@ -1,7 +1,7 @@
 namespace PerpPS.Cmdlets;
 
 /// <summary>The logger of a service (its rc.log), as perpd reports it.</summary>
-public sealed class PerpLogService
+public sealed partial class PerpLogService
 {
     /// <summary>Up, Down, Starting, Paused, Resetting or Stopping (same rules as main).</summary>
     public PerpServiceStatus Status { get; set; }

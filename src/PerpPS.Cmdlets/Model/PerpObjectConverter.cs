@@ -55,6 +55,13 @@ public sealed class PerpObjectConverter : PSTypeConverter
             ActivationTime = Get<DateTime?>(pso, "ActivationTime"),
             DaemonPid = Get<int>(pso, "DaemonPid"),
             Panel = Get<string>(pso, "Panel") ?? "",
+            LastExitKind = NullableEnum<PerpExitKind>(pso, "LastExitKind"),
+            LastExitCode = Get<int?>(pso, "LastExitCode"),
+            LastSignal = Get<int?>(pso, "LastSignal"),
+            LastExitTime = Get<DateTime?>(pso, "LastExitTime"),
+            LastRunTime = Get<TimeSpan?>(pso, "LastRunTime"),
+            Restarts = Get<int?>(pso, "Restarts"),
+            StartFailures = Get<int?>(pso, "StartFailures"),
         };
     }
 
@@ -72,6 +79,10 @@ public sealed class PerpObjectConverter : PSTypeConverter
         WantDown = Get<bool>(pso, "WantDown"),
         Paused = Get<bool>(pso, "Paused"),
     };
+
+    /// <summary>A nullable enum: null stays null (not available), else by name.</summary>
+    private static T? NullableEnum<T>(PSObject pso, string name) where T : struct, Enum =>
+        pso.Properties[name]?.Value is { } v && System.Enum.TryParse(v.ToString(), ignoreCase: true, out T parsed) ? parsed : null;
 
     private static T? Get<T>(PSObject pso, string name)
     {

@@ -5,7 +5,7 @@ namespace PerpPS.Cmdlets;
 /// properties of serializable types, so the object survives remoting and Export-Clixml
 /// (Perp.types.ps1xml sets a serialization depth that keeps <see cref="Log"/>).
 /// </summary>
-public sealed class PerpService
+public sealed partial class PerpService
 {
     /// <summary>The directory name inside the base.</summary>
     public string Name { get; set; } = "";

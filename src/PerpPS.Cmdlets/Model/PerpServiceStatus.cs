@@ -3,8 +3,9 @@ namespace PerpPS.Cmdlets;
 /// <summary>
 /// What a service is doing, in perp's terms (spec §7.3): derived from the sticky bit, the
 /// main sub-service's pid, flags and age, and the service's CULL/CYCLE flags.
+/// The long base type makes ConvertTo-Json write the name ("Up"), not a number.
 /// </summary>
-public enum PerpServiceStatus
+public enum PerpServiceStatus : long
 {
     /// <summary>The directory is not sticky and perpd does not supervise it.</summary>
     Inactive,

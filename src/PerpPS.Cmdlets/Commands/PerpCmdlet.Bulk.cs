@@ -1,0 +1,81 @@
+using System.Management.Automation;
+using PerpPS.Cmdlets.Engine;
+using PerpPS.Core.Client;
+using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
+
+namespace PerpPS.Cmdlets;
+
+/// <summary>
+/// Reading many services at once (Get-PerpService): every directory first, then perpd's
+/// status of all of them in one bulk request (L; one Q each against perp 2.07's perpd),
+/// instead of one round trip per service.
+/// </summary>
+public abstract partial class PerpCmdlet
+{
+    /// <summary>The services named, in order; errors written for those that cannot be read (as <see cref="ReadService"/>).</summary>
+    internal List<PerpService> ReadServices(string baseDirectory, IEnumerable<string> names)
+    {
+        var services = new List<PerpService>();
+        var ids = new List<ServiceId>();
+        foreach (string name in names)
+        {
+            string path = Path.Combine(baseDirectory, name);
+            int errno = FileStatus.TryStat(path, out var stat);
+            if (errno != 0)
+            {
+                ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {path}"));
+                continue;
+            }
+            if (!stat.IsDirectory)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a directory, so it is not a Perp service."),
+                    ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
+                continue;
+            }
+            services.Add(ServiceReader.FromDisk(baseDirectory, name, stat));
+            ids.Add(stat.Id);
+        }
+        if (services.Count == 0) return services;
+        var now = Tai64N.Now();
+        ExtendedReply[] replies;
+        try
+        {
+            replies = Connection(baseDirectory).QueryMany(ids.ToArray());
+        }
+        catch (ControlException)
+        {
+            // A stream that broke off: one query per service, each with its own error.
+            var one = new List<PerpService>(services.Count);
+            foreach (var s in services)
+                if (ReadService(baseDirectory, s.Name) is { } r) one.Add(r);
+            return one;
+        }
+        var read = new List<PerpService>(services.Count);
+        for (int i = 0; i < services.Count; i++)
+        {
+            var service = services[i];
+            var reply = replies[i];
+            switch (reply.Kind)
+            {
+                case ReplyKind.Status:
+                    ServiceReader.ApplyStatus(service, reply.Status.Status, now);
+                    ExtendedFields.Apply(service, reply.Status);
+                    read.Add(service);
+                    break;
+                case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
+                    read.Add(service);
+                    break;
+                case ReplyKind.Error:
+                    WriteError(new ErrorRecord(new PosixException(reply.Errno, $"status query for {service.Name} failed"),
+                        ErrorIds.CommandFailed, ErrorCategory.ReadError, service));
+                    break;
+                default:
+                    WriteError(new ErrorRecord(new InvalidDataException($"unknown packet in status reply for {service.Name}"),
+                        ErrorIds.ProtocolError, ErrorCategory.ProtocolError, service));
+                    break;
+            }
+        }
+        return read;
+    }
+}

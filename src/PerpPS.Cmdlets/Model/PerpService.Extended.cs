@@ -1,0 +1,63 @@
+namespace PerpPS.Cmdlets;
+
+/// <summary>
+/// How main's last run ended and how often it restarted, from perpd's extended status
+/// (docs/protocol-extensions.md). Against perp 2.07's perpd, which has no extended status,
+/// every one of these is $null: "not available", never a made-up 0.
+/// </summary>
+public sealed partial class PerpService
+{
+    /// <summary>How the last run of main ended (None: no run ended since activation); null when perpd cannot say.</summary>
+    public PerpExitKind? LastExitKind { get; set; }
+    /// <summary>The exit code of main's last run (111 for a runscript that could not be executed); null when it was killed, none ended, or not available.</summary>
+    public int? LastExitCode { get; set; }
+    /// <summary>The signal number that killed main's last run; null when it exited, none ended, or not available.</summary>
+    public int? LastSignal { get; set; }
+    /// <summary>When main's last run ended (local time); null when none ended or not available.</summary>
+    public DateTime? LastExitTime { get; set; }
+    /// <summary>How long main's last run lasted; null when none ended or not available.</summary>
+    public TimeSpan? LastRunTime { get; set; }
+    /// <summary>Automatic restarts of main since activation; null when not available.</summary>
+    public int? Restarts { get; set; }
+    /// <summary>Consecutive runs of main that could not be executed or ended within a second; null when not available.</summary>
+    public int? StartFailures { get; set; }
+
+    /// <summary>The extended status this object was built from (not serialized: internal).</summary>
+    internal PerpPS.Core.Protocol.ExtendedStatus? Extended { get; set; }
+}
+
+/// <summary>The same figures for the logger (rc.log).</summary>
+public sealed partial class PerpLogService
+{
+    /// <summary>How the logger's last run ended; null when not available.</summary>
+    public PerpExitKind? LastExitKind { get; set; }
+    /// <summary>The exit code of the logger's last run; null when killed, none ended, or not available.</summary>
+    public int? LastExitCode { get; set; }
+    /// <summary>The signal that killed the logger's last run; null otherwise.</summary>
+    public int? LastSignal { get; set; }
+    /// <summary>When the logger's last run ended (local time); null when none ended or not available.</summary>
+    public DateTime? LastExitTime { get; set; }
+    /// <summary>How long the logger's last run lasted; null when none ended or not available.</summary>
+    public TimeSpan? LastRunTime { get; set; }
+    /// <summary>Automatic restarts of the logger since activation; null when not available.</summary>
+    public int? Restarts { get; set; }
+    /// <summary>Consecutive failed starts of the logger; null when not available.</summary>
+    public int? StartFailures { get; set; }
+}
+
+/// <summary>How a run ended (the protocol's exit kind). The long base type makes ConvertTo-Json write the name.</summary>
+public enum PerpExitKind : long
+{
+    /// <summary>No run has ended since activation.</summary>
+    None = 0,
+    /// <summary>The run exited; LastExitCode is its code.</summary>
+    Exited = 1,
+    /// <summary>A signal killed the run; LastSignal is its number.</summary>
+    Killed = 2,
+    /// <summary>A signal killed the run and it dumped core.</summary>
+    Dumped = 3,
+    /// <summary>The runscript could not be executed (perp's exit 111).</summary>
+    ExecFailed = 4,
+    /// <summary>The run ended but perpd could not learn how.</summary>
+    Unknown = 5,
+}
