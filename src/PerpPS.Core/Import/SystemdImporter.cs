@@ -142,7 +142,6 @@ internal static class SystemdImporter
             handled.Add(e);
             if (Limit(svc, e) is { } option) limits.Add(option);
         }
-        if (limits.Count > 0) chain.Add(tools.Command("runlimit") + " " + string.Join(' ', limits));
         if (Take("Service", "SupplementaryGroups") is { } supp)
             svc.Warn(supp.File, supp.Line, "SupplementaryGroups= is not carried over: runuid -s gives the user's own groups");
         if (Take("Service", "DynamicUser") is { Value: "yes" or "true" or "1" } dyn)
@@ -154,6 +153,9 @@ internal static class SystemdImporter
             var g = unit.Last("Service", "Group")!;
             svc.Warn(g.File, g.Line, "Group= without User=: not carried over (runuid needs an account)");
         }
+        // runlimit comes last: the .NET runtime of every runtool raises the soft RLIMIT_NOFILE to
+        // the hard limit when it starts, so a runtool after runlimit would undo LimitNOFILE=.
+        if (limits.Count > 0) chain.Add(tools.Command("runlimit") + " " + string.Join(' ', limits));
 
         var rc = new Runscript($"Imported from the systemd unit {path} by perp-import.",
             "perpd runs: rc.main start NAME, then after each exit rc.main reset NAME exit CODE | signal NUM NAME.");

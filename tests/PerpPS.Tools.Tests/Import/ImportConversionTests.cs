@@ -73,7 +73,7 @@ public sealed class ImportConversionTests
         string bin = RepoPaths.BinDirectory;
         string rc = ImportFixture.Text(svc, "rc.main");
         Assert.Contains($"[ -r @DIR@/webapp.local.env ] && set -- {bin}/runenv @DIR@/webapp.local.env \"$@\"\n", rc);
-        Assert.Contains($"exec {bin}/runenv ./environment {bin}/runenv @DIR@/webapp.env {bin}/runlimit -o 4096 {bin}/runuid -s -g @GROUP@ @USER@ \"$@\"\n", rc);
+        Assert.Contains($"exec {bin}/runenv ./environment {bin}/runenv @DIR@/webapp.env {bin}/runuid -s -g @GROUP@ @USER@ {bin}/runlimit -o 4096 \"$@\"\n", rc);
         // Restart=on-failure: a clean end keeps it down; RestartSec=5 waits before a restart.
         Assert.Contains($"'exit 0'|'signal 1'|'signal 2'|'signal 13'|'signal 15') {bin}/perpctl -q d \"$(pwd)\" ;;", rc);
         Assert.Contains("*) sleep 5 ;;", rc);
