@@ -9,6 +9,8 @@ internal enum DeadlineKind : byte
     SpawnRetry,
     /// <summary>The stop timeout expired during deactivation or shutdown: SIGKILL.</summary>
     StopKill,
+    /// <summary>Look again for the pid file a self-daemonizing start should have written.</summary>
+    PidFileRead,
 }
 
 /// <summary>A deadline of one sub-service; stale once the slot's generation moved on.</summary>

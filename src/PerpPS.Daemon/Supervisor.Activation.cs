@@ -38,6 +38,12 @@ internal sealed partial class Supervisor
         log.Set(SubserviceFlags.WantDown);
         CancelPendingStart(main);
         CancelPendingStart(log);
+        if (main.PidFileAttempts >= 0)
+        {
+            // Its start forked away and the pid file is still awaited: once read, the process
+            // is signalled (Supervisor.PidFile.cs), and its end removes the service as usual.
+            return;
+        }
         if (main.IsRunning)
         {
             if (!main.IsResetting) Send(main, SignalNames.SIGTERM, false);

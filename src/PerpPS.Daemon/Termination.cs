@@ -5,4 +5,12 @@ internal readonly record struct Termination(bool Signaled, int Value)
 {
     /// <summary>A pre-exec failure counts as exit 111, like perp's child that could not exec.</summary>
     public static readonly Termination ExecFailure = new(false, 111);
+
+    /// <summary>
+    /// A process perpd watched but did not parent (read from a pid file): its exit status is not
+    /// knowable; its reset gets <c>reset NAME unknown</c>.
+    /// </summary>
+    public static readonly Termination Unknown = new(false, -1);
+
+    public bool IsUnknown => !Signaled && Value < 0;
 }
