@@ -115,6 +115,7 @@ internal sealed unsafe class Scanner
             known.Flags |= ServiceFlags.Active;
             known.Rename(name);
             if (known.IsCulling) known.Flags |= ServiceFlags.Cycle;
+            else _supervisor.CheckDefinition(known);
             return true;
         }
         return Activate(name, st.Id);
@@ -151,6 +152,7 @@ internal sealed unsafe class Scanner
             return false;
         }
         _table.Add(svc);
+        _supervisor.CheckDefinition(svc);
         _supervisor.StartActivated(svc, down, once);
         _log.Info().Add("activated new service: ").Add(name).Line();
         return true;
