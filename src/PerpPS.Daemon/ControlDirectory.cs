@@ -51,7 +51,7 @@ internal static unsafe class ControlDirectory
     {
         fixed (byte* d = DirName)
         {
-            if (Libc.Mkdir(d, 0x1C0) == 0) return true;
+            if (Libc.Mkdir(d, FileModes.Mode0700) == 0) return true;
             if (Native.Errno == Errno.EEXIST && IsDirectory()) return false;
             // A (dangling) symlink into /var/run: make its target, one level only.
             byte* target = stackalloc byte[257];
@@ -59,7 +59,7 @@ internal static unsafe class ControlDirectory
             if (n < 0) return false;
             if (n > 255) throw new FatalException("symlink target too long for control directory .control");
             target[n] = 0;
-            Libc.Mkdir(target, 0x1C0);
+            Libc.Mkdir(target, FileModes.Mode0700);
         }
         return false;
     }
@@ -75,7 +75,7 @@ internal static unsafe class ControlDirectory
         fixed (byte* d = DirName)
         {
             Native.Chown(d, uint.MaxValue, gid);
-            Libc.Chmod(d, 0x1E8);
+            Libc.Chmod(d, FileModes.Mode0750);
         }
     }
 
@@ -86,7 +86,7 @@ internal static unsafe class ControlDirectory
     {
         int fd;
         fixed (byte* p = PidName)
-            fd = Libc.Open(p, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0x180);
+            fd = Libc.Open(p, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND | Libc.O_NONBLOCK | Libc.O_CLOEXEC, (int)FileModes.Mode0600);
         if (fd < 0) throw new FatalException("failure open() on lock file perpd.pid: " + Errno.Describe(Native.Errno));
         var lk = new Libc.Flock { Type = Libc.F_WRLCK, Whence = 0, Start = 0, Length = 0 };
         if (Libc.FcntlLock(fd, Libc.F_SETLK, &lk) != 0)
@@ -94,13 +94,13 @@ internal static unsafe class ControlDirectory
             int errno = Native.Errno;
             Libc.Close(fd);
             // perp reports a held lock as EAGAIN whichever of EAGAIN/EACCES the kernel chose.
-            if (errno == 13) errno = Errno.EAGAIN;
+            if (errno == Errno.EACCES) errno = Errno.EAGAIN;
             throw new FatalException("failure on lock file perpd.pid: " + Errno.Describe(errno));
         }
         Libc.Ftruncate(fd, 0);
         byte[] text = Encoding.ASCII.GetBytes(Libc.GetPid() + "\n");
         fixed (byte* t = text) Libc.Write(fd, t, text.Length);
-        Libc.Fchmod(fd, 0x1A4);
+        Libc.Fchmod(fd, FileModes.Mode0644);
         return fd;
     }
 
@@ -120,11 +120,11 @@ internal static unsafe class ControlDirectory
             if (socketGroup is { } gid)
             {
                 Native.Chown(s, uint.MaxValue, gid);
-                Libc.Chmod(s, 0x1F8);
+                Libc.Chmod(s, FileModes.Mode0770);
             }
             else
             {
-                Libc.Chmod(s, 0x1C0);
+                Libc.Chmod(s, FileModes.Mode0700);
             }
         }
         if (Native.Listen(fd, backlog) != 0)

@@ -1,3 +1,4 @@
+using PerpPS.Core.Cli;
 using PerpPS.Core.Interop;
 using System.Text;
 using PerpPS.Daemon.Interop;
@@ -23,6 +24,9 @@ internal sealed class DaemonOptions
         "  PerpPS additions: [-k secs] stop timeout before SIGKILL at deactivation/shutdown (default 10, 0 = never);"
         + " [-c conns] client connections served at once (default 20)";
 
+    /// <summary>More clients than this at once are not served (-c is clamped to it).</summary>
+    private const uint MaxClientsCeiling = 10_000;
+
     public uint AutoscanSeconds { get; private set; }
     public uint? SocketGroup { get; private set; }
     public uint StopTimeoutSeconds { get; private set; } = 10;
@@ -37,41 +41,31 @@ internal sealed class DaemonOptions
     {
         options = new DaemonOptions();
         exitCode = 0;
-        int i = 0;
-        for (; i < args.Length; i++)
+        var opt = new NextOpt(args, "hVa:g:k:c:", start: 0);
+        for (char c; (c = opt.Next()) != NextOpt.End;)
         {
-            string a = args[i];
-            if (a == "--") { i++; break; }
-            if (a.Length < 2 || a[0] != '-') break;
-            for (int j = 1; j < a.Length; j++)
+            switch (c)
             {
-                char c = a[j];
-                switch (c)
-                {
-                    case 'h':
-                        WriteRaw(Usage + "\n" + UsageAdditions + "\n");
-                        return Outcome.Exit;
-                    case 'V':
-                        WriteRaw("version: perpd 2.07\n");
-                        return Outcome.Exit;
-                    case 'a' or 'g' or 'k' or 'c':
-                        string value;
-                        if (j + 1 < a.Length) value = a[(j + 1)..];
-                        else if (i + 1 < args.Length) value = args[++i];
-                        else return UsageError(log, $"missing argument for option -{c}", out exitCode);
-                        if (!options.Apply(c, value, log, out exitCode)) return Outcome.Exit;
-                        j = a.Length;
-                        break;
-                    case '?':
-                        WriteRaw(Usage + "\n");
-                        exitCode = 100;
-                        return Outcome.Exit;
-                    default:
-                        return UsageError(log, $"invalid option -{c}", out exitCode);
-                }
+                case 'h':
+                    WriteRaw(Usage + "\n" + UsageAdditions + "\n");
+                    return Outcome.Exit;
+                case 'V':
+                    WriteRaw("version: perpd 2.07\n");
+                    return Outcome.Exit;
+                case NextOpt.Invalid when opt.Got == '?':
+                    WriteRaw(Usage + "\n");
+                    exitCode = ExitCode.Usage;
+                    return Outcome.Exit;
+                case NextOpt.Invalid:
+                    return UsageError(log, $"invalid option -{opt.Got}", out exitCode);
+                case NextOpt.MissingArgument:
+                    return UsageError(log, $"missing argument for option -{opt.Got}", out exitCode);
+                default:
+                    if (!options.Apply(c, opt.Argument!, log, out exitCode)) return Outcome.Exit;
+                    break;
             }
         }
-        string? given = i < args.Length ? args[i] : null;
+        string? given = opt.Index < args.Length ? args[opt.Index] : null;
         options.BaseDirectory = !string.IsNullOrEmpty(given) ? given
             : Environment.GetEnvironmentVariable("PERP_BASE") is { Length: > 0 } env ? env
             : "/etc/perp";
@@ -86,23 +80,25 @@ internal sealed class DaemonOptions
         switch (option)
         {
             case 'a':
-                if (!TryUnsigned(value, out uint secs))
+                if (!Nuscan.TryUInt32(value, out uint secs))
                     return UsageError(log, $"non-numeric argument found for option -a: {value}", out exitCode) == Outcome.Run;
                 AutoscanSeconds = secs;
                 return true;
             case 'k':
-                if (!TryUnsigned(value, out uint stop))
+                if (!Nuscan.TryUInt32(value, out uint stop))
                     return UsageError(log, $"non-numeric argument found for option -k: {value}", out exitCode) == Outcome.Run;
                 StopTimeoutSeconds = stop;
                 return true;
             case 'c':
-                if (!TryUnsigned(value, out uint conns) || conns == 0)
+                if (!Nuscan.TryUInt32(value, out uint conns))
                     return UsageError(log, $"non-numeric argument found for option -c: {value}", out exitCode) == Outcome.Run;
-                MaxClients = (int)Math.Min(conns, 10_000u);
+                if (conns == 0)
+                    return UsageError(log, $"option -c needs at least one connection: {value}", out exitCode) == Outcome.Run;
+                MaxClients = (int)Math.Min(conns, MaxClientsCeiling);
                 return true;
             default: // 'g'
                 // perp's quirk (edge case 30): numeric only when the first character is 1..8.
-                if (value.Length > 0 && value[0] >= '1' && value[0] <= '8' && TryUnsigned(value, out uint gid))
+                if (value.Length > 0 && value[0] >= '1' && value[0] <= '8' && Nuscan.TryUInt32(value, out uint gid))
                 {
                     SocketGroup = gid;
                     return true;
@@ -114,21 +110,6 @@ internal sealed class DaemonOptions
                 }
                 return UsageError(log, $"no group id found for option -g {value}", out exitCode) == Outcome.Run;
         }
-    }
-
-    /// <summary>Unsigned 32-bit decimal; the empty string is 0 (edge case 31).</summary>
-    private static bool TryUnsigned(string s, out uint value)
-    {
-        value = 0;
-        ulong v = 0;
-        foreach (char ch in s)
-        {
-            if (ch < '0' || ch > '9') return false;
-            v = v * 10 + (uint)(ch - '0');
-            if (v > uint.MaxValue) return false;
-        }
-        value = (uint)v;
-        return true;
     }
 
     private static unsafe uint? LookupGroup(string name)
@@ -144,7 +125,7 @@ internal sealed class DaemonOptions
     {
         log.Error().Add("usage error: ").Add(text).Line();
         WriteRaw(Usage + "\n");
-        exitCode = 100;
+        exitCode = ExitCode.Usage;
         return Outcome.Exit;
     }
 

@@ -37,7 +37,7 @@ internal sealed unsafe class EventLoop : IDisposable
     {
         _epoll = Check(Native.EpollCreate1(Native.EPOLL_CLOEXEC), "epoll_create1()");
         _timer = Check(Native.TimerfdCreate(Native.CLOCK_MONOTONIC, Native.TFD_CLOEXEC | Native.TFD_NONBLOCK), "timerfd_create()");
-        _wakeup = Check(Libc.EventFd(0, Native.EFD_CLOEXEC | Native.EFD_NONBLOCK), "eventfd()");
+        _wakeup = Check(Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), "eventfd()");
         _events = (byte*)NativeMemory.AllocZeroed((nuint)(MaxEvents * EventSize));
         Add(_wakeup, EventSource.Wakeup, Native.EPOLLIN);
         Add(_timer, EventSource.Timer, Native.EPOLLIN);

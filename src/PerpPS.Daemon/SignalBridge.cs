@@ -8,7 +8,7 @@ namespace PerpPS.Daemon;
 /// .NET delivers PosixSignalRegistration callbacks on its own signal thread; the callback
 /// only sets a bit and writes the eventfd, so all state stays with the loop thread.
 /// Cancelling the default action keeps the runtime from exiting on SIGTERM/SIGINT.
-/// SIGPIPE is already ignored by the runtime; SIGCHLD is not needed (pidfds report exits).
+/// SIGPIPE is already ignored by the runtime; SIGCHLD only once a child got no pidfd (<see cref="WatchChildren"/>).
 /// </summary>
 internal sealed class SignalBridge : IDisposable
 {

@@ -160,7 +160,7 @@ internal sealed unsafe class Spawner : IDisposable
         if (rc != 0)
         {
             errno = rc;
-            return rc is Errno.EAGAIN or 12 ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
+            return rc is Errno.EAGAIN or Errno.ENOMEM ? SpawnResult.ForkFailed : SpawnResult.ExecFailed;
         }
         sub.Pid = pid;
         sub.PidFd = Libc.PidfdOpen(pid, 0); // pidfds are always close-on-exec

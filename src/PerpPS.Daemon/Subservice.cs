@@ -59,7 +59,7 @@ internal sealed class Subservice
     public void Set(SubserviceFlags f) => Flags |= f;
     public void Clear(SubserviceFlags f) => Flags &= ~f;
 
-    /// <summary>"main" or "log", as perp names the slot in its warnings.</summary>
+    /// <summary>"main" or "log", as perp names the slot in its warnings ("(main)", "./rc.log").</summary>
     public string Label => IsLog ? "log" : "main";
 
     public SubserviceStatus ToStatus() => new((uint)Pid, When, Flags);

@@ -88,11 +88,11 @@ internal sealed partial class Supervisor
         {
             bool passes = signal is SignalNames.SIGCONT or SignalNames.SIGKILL;
             _log.Warning().Add(passes ? "sending signal " : "dropping signal ").Signal(signal)
-                .Add(" to resetting service ").Add(sub.Owner.Name).Add(sub.IsLog ? " (log)" : " (main)").Line();
+                .Add(" to resetting service ").Add(sub.Owner.Name).Add(" (").Add(sub.Label).Add(")").Line();
             if (!passes) return;
         }
         if (Libc.Kill(group ? -sub.Pid : sub.Pid, signal) != 0)
             _log.Warning().Add("failure kill() on ").Signal(signal).Add(" to service ").Add(sub.Owner.Name)
-                .Add(sub.IsLog ? " (log): " : " (main): ").Errno(Native.Errno).Line();
+                .Add(" (").Add(sub.Label).Add("): ").Errno(Native.Errno).Line();
     }
 }

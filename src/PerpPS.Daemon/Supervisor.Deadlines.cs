@@ -31,7 +31,7 @@ internal sealed partial class Supervisor
             case DeadlineKind.StopKill:
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;
                 _log.Warning().Add("stop timeout: sending signal SIGKILL to service ").Add(sub.Owner.Name)
-                    .Add(sub.IsLog ? " (log)" : " (main)").Line();
+                    .Add(" (").Add(sub.Label).Add(")").Line();
                 Libc.Kill(-sub.Pid, SignalNames.SIGKILL);
                 Libc.Kill(sub.Pid, SignalNames.SIGKILL);
                 return;

@@ -1,3 +1,4 @@
+using PerpPS.Core.Cli;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -66,7 +67,7 @@ internal sealed partial class Supervisor
         {
             _log.Warning().Add("exceptional failure in progress at termination").Line();
             _log.Warning().Add("aborting normal shutdown sequence").Line();
-            Environment.Exit(111);
+            Environment.Exit(ExitCode.Fatal);
         }
         _log.Warning().Add("pausing on persistent fork() failure...").Line();
         ScheduleRetry(sub);

@@ -66,7 +66,7 @@ internal sealed partial class Supervisor
         if (now < sub.WhenOk)
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
-                .Add(sub.IsLog ? " for ./rc.log" : " for ./rc.main").Line();
+                .Add(" for ./rc.").Add(sub.Label).Line();
             sub.StartPending = true;
             sub.DeadlineGeneration++;
             _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);

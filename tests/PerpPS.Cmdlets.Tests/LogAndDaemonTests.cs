@@ -101,8 +101,12 @@ public class LogAndDaemonTests(SessionFixture fixture) : IClassFixture<SessionFi
             Assert.NotNull(info.Uptime);
             Assert.NotNull(info.StartTime);
 
+            // A service made after start-up runs only if the rescan really happened (no -a).
+            tb.AddService("late", Scripts.Forever);
             _ps.Invoke("Invoke-PerpRescan -Base $args[0]", tb.Path).ThrowOnError();
-            Wait.Until(() => File.ReadAllText(Path.Combine(tb.Path, ".control", "perpd.log")).Length > 0, "perpd's log file has its output", PerpBase.Patience);
+            Wait.Until(() => _ps.Invoke("(Get-PerpService -Base $args[0] late).Pid", tb.Path).ThrowOnError().Output.Single().BaseObject is int late && late > 0,
+                "the service made after start-up to be activated by the rescan and run", PerpBase.Patience);
+            Assert.Contains("activated new service: late", File.ReadAllText(Path.Combine(tb.Path, ".control", "perpd.log")));
 
             int servicePid = _ps.Invoke("(Get-PerpService -Base $args[0] web).Pid", tb.Path).ThrowOnError().Output.Single().BaseObject is int p ? p : 0;
             var stopped = _ps.Invoke("Stop-PerpDaemon -Base $args[0] -Confirm:$false -PassThru", tb.Path).ThrowOnError().Single<PerpDaemon>();

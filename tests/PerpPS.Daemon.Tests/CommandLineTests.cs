@@ -43,6 +43,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Connection_count_zero_is_out_of_range_not_non_numeric()
+    {
+        var zero = ToolRunner.Run("perpd", "-c", "0", "/tmp");
+        Assert.Equal(100, zero.ExitCode);
+        Assert.Matches(@"^error: perpd\[\d+\]: usage error: option -c needs at least one connection: 0\n"
+            + @"usage: perpd \[-hV\] \[-a secs\] \[-g gid\] \[basedir\]\n$", zero.Stderr);
+        var word = ToolRunner.Run("perpd", "-c", "many", "/tmp");
+        Assert.Equal(100, word.ExitCode);
+        Assert.Contains("usage error: non-numeric argument found for option -c: many\n", word.Stderr);
+        var bare = ToolRunner.Run("perpd", "-?");
+        Assert.Equal(100, bare.ExitCode);
+        Assert.Equal("usage: perpd [-hV] [-a secs] [-g gid] [basedir]\n", bare.Stderr);
+    }
+
+    [Fact]
     public void Missing_base_is_fatal_111()
     {
         var r = ToolRunner.Run("perpd", ["/nonexistent/perpps/base"], environment: NoBase);

@@ -82,10 +82,10 @@ public sealed class ControlCommandTests
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "svc");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'p'));
-        Wait.Until(() => Perp.StatField(pid, 3) == "T", "process stopped");
+        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
         Assert.True(Perp.Status(b.Path, "svc").Main.IsPaused);
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'c'));
-        Wait.Until(() => Perp.StatField(pid, 3) == "S", "process running again");
+        Wait.Until(() => ProcFs.State(pid) == 'S', "process running again");
         Assert.False(Perp.Status(b.Path, "svc").Main.IsPaused);
     }
 
@@ -103,7 +103,7 @@ public sealed class ControlCommandTests
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "grp");
         int child = int.Parse(Perp.WaitLines(journal, l => l.StartsWith("child "))[0][6..]);
-        Assert.Equal(pid.ToString(), Perp.StatField(child, 5)); // pgid of the child = service pid
+        Assert.Equal(pid, ProcFs.ProcessGroup(child)); // pgid of the child = service pid
         Assert.Equal(0, Perp.Command(b.Path, "grp", 'k', CommandFlags.KillProcessGroup));
         Wait.Until(() => !ProcessKiller.IsAlive(child), "the whole group killed");
     }

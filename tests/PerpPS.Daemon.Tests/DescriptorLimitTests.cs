@@ -58,7 +58,7 @@ public sealed class DescriptorLimitTests
         {
             ProcessKiller.Stop(perpd.Id, TimeSpan.FromSeconds(12));
             perpd.WaitForExit(5000);
-            ProcessKiller.KillAll(Perp.ProcessesOfBase(b.Path));
+            ProcessKiller.KillAll(ProcFs.ProcessesOfBase(b.Path));
         }
     }
 

@@ -35,6 +35,11 @@ public sealed class FlagTests
         using var b = new TempBase();
         string journal = Path.Combine(b.Scratch, "journal");
         b.AddService("oneshot", Scripts.Journal(journal, "exit 0"), once: true);
+        // A sentinel activated in the same scan that exits at once: the governor restarts it a
+        // second after each start, so its third start comes two seconds in, past the moment a
+        // wrongly restarted once service would have started again.
+        string sentinel = Path.Combine(b.Scratch, "sentinel");
+        b.AddService("sentinel", Scripts.Journal(sentinel, "exit 0"));
         using var d = DaemonProcess.Start(b.Path);
         Perp.WaitLines(journal, l => l.StartsWith("reset oneshot exit 0"));
         var s = Perp.WaitStatus(b.Path, "oneshot", st => !st.Main.IsRunning, "reset done");
@@ -42,7 +47,7 @@ public sealed class FlagTests
         Assert.True(s.Main.IsOnce);
         Assert.Equal(ServiceFlags.Active | ServiceFlags.Once, s.Flags);
         // Past the governor's second nothing starts again.
-        Thread.Sleep(1500);
+        Perp.WaitLines(sentinel, l => l.StartsWith("start "), 3);
         Assert.Single(Perp.Lines(journal), l => l.StartsWith("start "));
 
         // 'o' runs it once more.

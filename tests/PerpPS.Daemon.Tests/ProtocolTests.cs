@@ -31,9 +31,9 @@ public sealed class ProtocolTests
         int log = Perp.WaitLogUp(b.Path, "sleeper");
         Perp.WaitMainUp(b.Path, "plain");
 
-        using var raw = new RawSocket(b.Path);
+        using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
         raw.Send(Packet(2, 'Q', IdBytes(dir)));
-        var r = raw.Receive()!;
+        var r = raw.TryReadPacket()!;
         Assert.Equal(69, r.Length);
         Assert.Equal([2, (byte)'S', 66], r[..3]);
         var p = r.AsSpan(3);
@@ -55,7 +55,7 @@ public sealed class ProtocolTests
 
         // Without a log, bytes 48..65 are zero.
         raw.Send(Packet(2, 'Q', IdBytes(plain)));
-        var q = raw.Receive()!;
+        var q = raw.TryReadPacket()!;
         Assert.Equal((byte)ServiceFlags.Active, q[3 + 28]);
         Assert.All(q[(3 + 48)..(3 + 66)], x => Assert.Equal(0, x));
     }
@@ -71,7 +71,7 @@ public sealed class ProtocolTests
         byte[] unknown = new byte[16];
         unknown[0] = 0xfe; unknown[8] = 0x42;
 
-        using var raw = new RawSocket(b.Path);
+        using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
         (byte[] Request, int Errno)[] cases =
         [
             (Packet(2, 'Y', []), Errno.EOPNOTSUPP),                        // pidyank: never implemented
@@ -87,14 +87,14 @@ public sealed class ProtocolTests
         foreach (var (request, errno) in cases)
         {
             raw.Send(request);
-            var reply = raw.Receive();
+            var reply = raw.TryReadPacket();
             Assert.NotNull(reply);
             Assert.Equal([2, (byte)'E', 4], reply![..3]);
             Assert.Equal((uint)errno, BinaryPrimitives.ReadUInt32LittleEndian(reply.AsSpan(3)));
         }
         // The same connection and new ones still work.
         raw.Send(Packet(2, 'Q', id));
-        Assert.Equal((byte)'S', raw.Receive()![1]);
+        Assert.Equal((byte)'S', raw.TryReadPacket()![1]);
         Assert.True(Perp.Status(b.Path, "svc").Main.IsRunning);
     }
 
@@ -105,14 +105,14 @@ public sealed class ProtocolTests
         string dir = b.AddService("svc", Scripts.Forever);
         using var d = DaemonProcess.Start(b.Path);
         Perp.WaitMainUp(b.Path, "svc");
-        using var raw = new RawSocket(b.Path);
+        using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
         var q = Packet(2, 'Q', IdBytes(dir));
         raw.Send(q[..2]);
         Thread.Sleep(50);
         raw.Send(q[2..10]);
         Thread.Sleep(50);
         raw.Send(q[10..]);
-        Assert.Equal((byte)'S', raw.Receive()![1]);
+        Assert.Equal((byte)'S', raw.TryReadPacket()![1]);
     }
 
     [Fact]
@@ -120,9 +120,9 @@ public sealed class ProtocolTests
     {
         using var b = new TempBase();
         using var d = DaemonProcess.Start(b.Path);
-        using var raw = new RawSocket(b.Path);
+        using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        Assert.True(raw.ClosedByPeer());
+        Assert.True(raw.WaitForClose());
         Assert.True(sw.Elapsed.TotalSeconds >= 7, $"closed after {sw.Elapsed.TotalSeconds:F1}s");
         d.WaitForLine($"warning: perpd[{d.Pid}]: closing stale client connection");
     }
@@ -134,17 +134,17 @@ public sealed class ProtocolTests
         string dir = b.AddService("svc", Scripts.Forever);
         using var d = DaemonProcess.Start(b.Path);
         Perp.WaitMainUp(b.Path, "svc");
-        var clients = new List<RawSocket>();
+        var clients = new List<RawClient>();
         try
         {
-            for (int i = 0; i < 20; i++) clients.Add(new RawSocket(b.Path));
+            for (int i = 0; i < 20; i++) clients.Add(RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10)));
             d.WaitForLine("monitoring 20 client connections");
-            using var extra = new RawSocket(b.Path);
-            Assert.True(extra.ClosedByPeer());
+            using var extra = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
+            Assert.True(extra.WaitForClose());
             d.WaitForLine($"warning: perpd[{d.Pid}]: too many client connections");
             // The twenty are still served.
             clients[19].Send(Packet(2, 'Q', IdBytes(dir)));
-            Assert.Equal((byte)'S', clients[19].Receive()![1]);
+            Assert.Equal((byte)'S', clients[19].TryReadPacket()![1]);
         }
         finally
         {

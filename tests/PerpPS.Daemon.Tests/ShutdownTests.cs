@@ -14,38 +14,37 @@ public sealed class ShutdownTests
         using var b = new TempBase();
         string journal = Path.Combine(b.Scratch, "journal");
         string pids = Path.Combine(b.Scratch, "pids");
+        // Every process here is perpd's to stop: each main and log execs its long-running
+        // program, so nothing outlives its runscript unless perpd fails to stop it.
         for (int i = 0; i < 5; i++)
             b.AddService("svc" + i, $$"""
                 echo "$1 $2" >> {{journal}}
-                case $1 in start) sleep 100000 >/dev/null 2>&1 & echo $! >> {{pids}}; echo $$ >> {{pids}}; wait ;; esac
+                case $1 in start) echo $$ >> {{pids}}; exec sleep 100000 ;; esac
                 exit 0
                 """, rcLog: i % 2 == 0 ? $$"""case $1 in start) echo $$ >> {{pids}}; exec cat > /dev/null ;; esac""" : null);
         b.AddService("down", Scripts.Forever, down: true);
         using var d = DaemonProcess.Start(b.Path);
-        Perp.WaitLines(pids, _ => true, 5 * 2 + 3);
+        Perp.WaitLines(pids, _ => true, 5 + 3);
         var all = Perp.Lines(pids).Select(int.Parse).ToArray();
+        Assert.All(all, pid => Assert.True(ProcessKiller.IsAlive(pid)));
 
         Assert.Equal(0, PerpPS.Core.Interop.Libc.Kill(d.Pid, signal));
         Assert.Equal(0, d.WaitForExit(TimeSpan.FromSeconds(30)));
+        // Nothing of this base is left once perpd has exited (pids may be reused, so look for
+        // our PERP_BASE): perpd reaps every main, log and reset before "termination complete".
+        Assert.Empty(ProcFs.ProcessesOfBase(b.Path));
+        Assert.All(all, pid => Assert.False(ProcessKiller.IsAlive(pid), $"service process {pid} outlived perpd"));
         var lines = d.Lines;
         Assert.Contains($"perpd[{d.Pid}]: initiating termination...", lines);
         Assert.Equal($"perpd[{d.Pid}]: termination complete", lines[^1]);
         for (int i = 0; i < 5; i++) Assert.Contains($"perpd[{d.Pid}]: deactivating service svc{i}", lines);
         Assert.Contains($"perpd[{d.Pid}]: deactivating service down", lines);
-        // Every main's reset ran. The runscripts' own background children are not perpd's
-        // business (perp signals the runscript only); clean them up here.
+        // Every main's reset ran.
         for (int i = 0; i < 5; i++) Assert.Contains($"reset svc{i}", Perp.Lines(journal));
-        foreach (int pid in all.Where((_, k) => true))
-            if (ProcessKiller.IsAlive(pid) && File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("sleep"))
-                ProcessKiller.KillAll([pid]); // the background sleeps were orphaned by their scripts
         // Runtime files stay, as perp leaves them; the socket now refuses.
         Assert.True(File.Exists(Path.Combine(b.Path, ".control", "perpd.pid")));
         Assert.False(d.IsAnswering());
         Assert.Equal(0, PerpPS.Core.Client.LockProbe.HolderPid(PerpPS.Core.Client.PerpPaths.PidFile(b.Path)));
-        // No process of this base is left (pids may be reused, so look for our PERP_BASE).
-        int[] left = [];
-        Wait.Until(() => (left = Perp.ProcessesOfBase(b.Path)).Length == 0, "no process of the base left",
-            TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -28,12 +28,12 @@ public sealed class AccessControlTests
         Directory.CreateDirectory(control);
         Assert.Equal(0, ToolRunner.Run("/bin/chown", "root:" + TestUsers.Group, control).ExitCode);
         File.SetUnixFileMode(control, (UnixFileMode)0b111_101_000);
-        var id = Services.IdOf(tb.AddService("svc", Services.Sleeper));
+        var id = Perp.Id(tb.AddService("svc", Scripts.Forever));
 
         uint pid;
         using (var daemon = DaemonProcess.Start(tb.Path))
         {
-            pid = Services.WaitForMain(tb.Path, id);
+            pid = Perp.WaitMainUp(tb.Path, id);
             foreach (string user in new[] { TestUsers.Member, TestUsers.Outsider })
             {
                 var ls = TestUsers.RunAs(user, "perpls", "-b", tb.Path, "svc");
@@ -44,13 +44,13 @@ public sealed class AccessControlTests
                 Assert.Contains("access denied (EACCES)", ctl.Stderr);
             }
             // Nothing changed: the service still runs with the same pid.
-            Assert.Equal(pid, Services.Status(tb.Path, id).Main.Pid);
+            Assert.Equal(pid, Perp.Status(tb.Path, id).Main.Pid);
             Assert.Equal(0, ToolRunner.Run("perpls", "-b", tb.Path, "svc").ExitCode);
         }
 
         using (var daemon = DaemonProcess.Start(tb.Path, ["-g", TestUsers.Group]))
         {
-            pid = Services.WaitForMain(tb.Path, id);
+            pid = Perp.WaitMainUp(tb.Path, id);
             var socket = FileStatus.Stat(PerpPaths.ControlSocket(tb.Path));
             Assert.Equal(0b111_111_000u, socket.Mode & 0x1ff);
             Assert.Equal((uint)gid, socket.Gid);
@@ -67,7 +67,7 @@ public sealed class AccessControlTests
             var outsider = TestUsers.RunAs(TestUsers.Outsider, "perpctl", "-b", tb.Path, "d", "svc");
             Assert.True(outsider.ExitCode == 111, $"perpctl as a non-member with -g: {outsider}");
             Assert.Contains("access denied (EACCES)", outsider.Stderr);
-            Assert.Equal(pid, Services.Status(tb.Path, id).Main.Pid);
+            Assert.Equal(pid, Perp.Status(tb.Path, id).Main.Pid);
         }
     }
 }

@@ -12,14 +12,14 @@ public sealed class BadNameBase : IDisposable
     public BadNameBase()
     {
         Temp = new TempBase();
-        Good = Services.IdOf(Temp.AddService("good", Services.Sleeper));
-        Spaced = Services.IdOf(Temp.AddService("my service", Services.Sleeper));
+        Good = Perp.Id(Temp.AddService("good", Scripts.Forever));
+        Spaced = Perp.Id(Temp.AddService("my service", Scripts.Forever));
         File.WriteAllText(Path.Combine(Temp.Path, "afile"), "not a service\n");
         // ../x: a real directory, outside the base, never activated.
         Directory.CreateDirectory(Path.Combine(Temp.Root, "x"));
         Daemon = DaemonProcess.Start(Temp.Path);
-        Services.WaitForMain(Temp.Path, Good);
-        Services.WaitForMain(Temp.Path, Spaced);
+        Perp.WaitMainUp(Temp.Path, Good);
+        Perp.WaitMainUp(Temp.Path, Spaced);
     }
 
     public TempBase Temp { get; }
@@ -33,7 +33,7 @@ public sealed class BadNameBase : IDisposable
         var sb = new StringBuilder();
         foreach (var (name, id) in new[] { ("good", Good), ("my service", Spaced) })
         {
-            var s = Services.Status(Temp.Path, id);
+            var s = Perp.Status(Temp.Path, id);
             sb.Append($"{name}: pid {s.Main.Pid} flags {s.Flags} main {s.Main.Flags}\n");
         }
         foreach (string entry in Directory.EnumerateFileSystemEntries(Temp.Path).Append(Path.Combine(Temp.Root, "x")).Order())

@@ -37,14 +37,14 @@ public sealed class LoggerKillTests(ITestOutputHelper output)
             exec sleep 100000
             """;
         string log = $"[ \"$1\" = start ] || exit 0\nexec {tinylog} -k 1000 -s 1000000 {logDir}\n";
-        var id = Services.IdOf(tb.AddService("numbers", main, log));
+        var id = Perp.Id(tb.AddService("numbers", main, log));
         using var daemon = DaemonProcess.Start(tb.Path);
 
         int kills = 0;
         uint lastKilled = 0;
         while (!File.Exists(done))
         {
-            var logger = Services.Status(tb.Path, id).Log;
+            var logger = Perp.Status(tb.Path, id).Log;
             if (logger.Pid != 0 && logger.Pid != lastKilled && !logger.IsResetting)
             {
                 Libc.Kill((int)logger.Pid, 15);

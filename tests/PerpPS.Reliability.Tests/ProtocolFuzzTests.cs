@@ -22,11 +22,11 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
     public void Daemon_survives_random_mutated_partial_slow_and_crowded_clients_and_stays_flat()
     {
         using var tb = new TempBase();
-        var anchor = Services.IdOf(tb.AddService("anchor", Services.Sleeper));
-        var victim = Services.IdOf(tb.AddService("victim", Services.Sleeper));
+        var anchor = Perp.Id(tb.AddService("anchor", Scripts.Forever));
+        var victim = Perp.Id(tb.AddService("victim", Scripts.Forever));
         using var daemon = DaemonProcess.Start(tb.Path, environment: LeakCheck.DaemonEnvironment);
-        uint anchorPid = Services.WaitForMain(tb.Path, anchor);
-        Services.WaitForMain(tb.Path, victim);
+        uint anchorPid = Perp.WaitMainUp(tb.Path, anchor);
+        Perp.WaitMainUp(tb.Path, victim);
         string socket = PerpPaths.ControlSocket(tb.Path);
 
         // Warm-up until perpd's memory stops growing. A garbage-collected daemon's RSS
@@ -62,7 +62,7 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
         byte[]? slow = fuzzers[0].SlowQuery(TimeSpan.FromMilliseconds(40), () =>
         {
             // While the slow client holds half a packet, others are served at once.
-            var s = Services.Status(tb.Path, anchor);
+            var s = Perp.Status(tb.Path, anchor);
             Assert.Equal(anchorPid, s.Main.Pid);
         });
 
@@ -87,7 +87,7 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
         daemon.WaitForLine("closing stale client connection");
 
         // Well-formed requests get the right answers afterwards.
-        var status = Services.Status(tb.Path, anchor);
+        var status = Perp.Status(tb.Path, anchor);
         Assert.Equal((uint)daemon.Pid, status.DaemonPid);
         Assert.Equal(anchorPid, status.Main.Pid);
         Assert.True((status.Flags & ServiceFlags.Active) != 0);
@@ -139,8 +139,8 @@ public sealed class ProtocolFuzzTests(ITestOutputHelper output)
     /// <summary>Brings the fuzzed victim back to a known state: continued, wanted up, running.</summary>
     private static void Settle(string baseDirectory, ServiceId victim)
     {
-        Services.Command(baseDirectory, victim, 'c');
-        Services.Command(baseDirectory, victim, 'u');
-        Services.WaitForMain(baseDirectory, victim, TimeSpan.FromSeconds(20));
+        Perp.Send(baseDirectory, victim, 'c');
+        Perp.Send(baseDirectory, victim, 'u');
+        Perp.WaitMainUp(baseDirectory, victim, TimeSpan.FromSeconds(20));
     }
 }

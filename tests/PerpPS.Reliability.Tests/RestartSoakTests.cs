@@ -28,7 +28,7 @@ public sealed class RestartSoakTests(ITestOutputHelper output)
         for (int i = 0; i < Flappers; i++)
         {
             string log = i < WithLog ? "[ \"$1\" = start ] || exit 0\nexec cat >/dev/null\n" : null!;
-            ids.Add(Services.IdOf(tb.AddService($"flap{i:D3}",
+            ids.Add(Perp.Id(tb.AddService($"flap{i:D3}",
                 $"[ \"$1\" = start ] || exit 0\necho s >>{starts}\nexit 3\n", i < WithLog ? log : null)));
         }
         using var daemon = DaemonProcess.Start(tb.Path, environment: LeakCheck.DaemonEnvironment);
@@ -38,7 +38,7 @@ public sealed class RestartSoakTests(ITestOutputHelper output)
         var (fdsA, fdListA, rssA) = QuietPoint(tb.Path, daemon, ids);
         long startsA = Lines(starts);
 
-        foreach (var id in ids) Assert.True(Services.Command(tb.Path, id, 'u').IsSuccess);
+        foreach (var id in ids) Assert.True(Perp.Send(tb.Path, id, 'u').IsSuccess);
         Wait.Until(() => Lines(starts) >= startsA + Restarts, $"{Restarts} more restarts", TimeSpan.FromSeconds(120));
         var (fdsB, fdListB, rssB) = QuietPoint(tb.Path, daemon, ids);
         long total = Lines(starts);
@@ -56,8 +56,8 @@ public sealed class RestartSoakTests(ITestOutputHelper output)
     /// </summary>
     private static (int Fds, string FdList, long Rss) QuietPoint(string baseDirectory, DaemonProcess daemon, List<ServiceId> ids)
     {
-        foreach (var id in ids) Assert.True(Services.Command(baseDirectory, id, 'd').IsSuccess);
-        Wait.Until(() => ids.All(id => Services.Status(baseDirectory, id).Main.Pid == 0),
+        foreach (var id in ids) Assert.True(Perp.Send(baseDirectory, id, 'd').IsSuccess);
+        Wait.Until(() => ids.All(id => Perp.Status(baseDirectory, id).Main.Pid == 0),
             "every flapping main to be down", TimeSpan.FromSeconds(60));
         // Whatever perpd spawned and saw die is reaped: no zombie children.
         Wait.Until(() => ProcFs.ZombieChildren(daemon.Pid).Count == 0,

@@ -20,12 +20,12 @@ public sealed class ShutdownTests
     public void Shutdown_with_a_TERM_ignoring_service_finishes_within_the_stop_timeout(int? stopTimeout)
     {
         using var tb = new TempBase();
-        var stubborn = Services.IdOf(tb.AddService("stubborn", Stubborn));
-        var polite = Services.IdOf(tb.AddService("polite", Services.Sleeper));
+        var stubborn = Perp.Id(tb.AddService("stubborn", Stubborn));
+        var polite = Perp.Id(tb.AddService("polite", Scripts.Forever));
         string[] args = stopTimeout is { } k ? ["-k", k.ToString()] : [];
         using var daemon = DaemonProcess.Start(tb.Path, args);
-        int stubbornPid = (int)Services.WaitForMain(tb.Path, stubborn);
-        int politePid = (int)Services.WaitForMain(tb.Path, polite);
+        int stubbornPid = (int)Perp.WaitMainUp(tb.Path, stubborn);
+        int politePid = (int)Perp.WaitMainUp(tb.Path, polite);
         // Signal dispositions survive exec: the sleep really ignores SIGTERM.
         Wait.Until(() => SignalIgnored(stubbornPid, 15), "the stubborn service to ignore SIGTERM");
 

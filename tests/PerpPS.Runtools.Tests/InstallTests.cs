@@ -51,7 +51,7 @@ public sealed class InstallTests : IDisposable
         {
             string current = Path.Combine(svc, "log", "current");
             Wait.Until(() => File.Exists(current) && File.ReadAllText(current).Contains("from installed service"), "service output through installed tinylog");
-            started.AddRange(ProcTable.DescendantsOf(perpd.Id));
+            started.AddRange(ProcFs.DescendantsOf(perpd.Id));
             var ls = Bin.Run(Path.Combine(sbin, "perpls"), new[] { "-b", _temp.Path, "logged" }, env: env);
             Assert.Equal(0, ls.ExitCode);
             Assert.Contains("logged", ls.Stdout);

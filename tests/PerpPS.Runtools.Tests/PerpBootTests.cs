@@ -38,16 +38,16 @@ public sealed class PerpBootTests : IDisposable
         using var boot = Proc.Start("perpboot", new[] { _temp.Path });
         Wait.Until(() => LogHas("rc.perp on stdout") && LogHas("rc.perp on stderr"), "rc.perp's output in rc.log's tinylog");
         Assert.Equal($"base={_temp.Path} umask=0000 argc=0 fd0=/dev/null\n", File.ReadAllText(record));
-        Wait.Until(() => ProcTable.ChildrenOf(boot.Pid).Any(c => ProcTable.CommandLine(c).StartsWith("sleep")), "rc.perp exec'd sleep");
-        var children = ProcTable.ChildrenOf(boot.Pid);
-        _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+        Wait.Until(() => ProcFs.ChildrenOf(boot.Pid).Any(c => ProcFs.CommandLine(c).StartsWith("sleep")), "rc.perp exec'd sleep");
+        var children = ProcFs.ChildrenOf(boot.Pid);
+        _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
         Assert.Equal(2, children.Count);
 
-        int sleeper = children.Single(c => ProcTable.CommandLine(c).StartsWith("sleep"));
+        int sleeper = children.Single(c => ProcFs.CommandLine(c).StartsWith("sleep"));
         PerpPS.Core.Interop.Libc.Kill(sleeper, 9);
         Wait.Until(() => File.ReadAllLines(record).Length == 2, "rc.perp restarted");
-        Wait.Until(() => ProcTable.ChildrenOf(boot.Pid).Count == 2, "two children again");
-        _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+        Wait.Until(() => ProcFs.ChildrenOf(boot.Pid).Count == 2, "two children again");
+        _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
 
         boot.Signal(15);
         Assert.Equal(0, boot.WaitExit());
@@ -61,7 +61,7 @@ public sealed class PerpBootTests : IDisposable
         WriteBoot("trap 'echo got HUP' HUP\ntrap 'echo got USR1' USR1\necho ready\nwhile :; do sleep 0.1; done\n");
         using var boot = Proc.Start("perpboot", new[] { _temp.Path });
         Wait.Until(() => LogHas("ready"), "rc.perp ready");
-        _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+        _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
         boot.Signal(1);
         Wait.Until(() => LogHas("got HUP"), "HUP forwarded");
         boot.Signal(10);
@@ -77,10 +77,10 @@ public sealed class PerpBootTests : IDisposable
         WriteBoot("echo in place $$\nexec sleep 30\n");
         using var boot = Proc.Start("perpboot", new[] { "-x", _temp.Path });
         Wait.Until(() => LogHas("in place " + boot.Pid), "rc.perp running as perpboot's own process");
-        _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
-        Wait.Until(() => ProcTable.CommandLine(boot.Pid) == "sleep 30", "rc.perp exec'd sleep in perpboot's process");
-        var child = Assert.Single(ProcTable.ChildrenOf(boot.Pid));
-        Assert.Contains("tinylog", ProcTable.CommandLine(child));
+        _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
+        Wait.Until(() => ProcFs.CommandLine(boot.Pid) == "sleep 30", "rc.perp exec'd sleep in perpboot's process");
+        var child = Assert.Single(ProcFs.ChildrenOf(boot.Pid));
+        Assert.Contains("tinylog", ProcFs.CommandLine(child));
         boot.Signal(15);
         boot.WaitExit();
     }
@@ -93,7 +93,7 @@ public sealed class PerpBootTests : IDisposable
         using (var boot = Proc.Start("perpboot", Array.Empty<string>(), env: new Dictionary<string, string?> { ["PERP_BASE"] = _temp.Path }))
         {
             Wait.Until(() => File.Exists(record) && File.ReadAllText(record) == _temp.Path + "\n", "base from PERP_BASE");
-            _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+            _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
             boot.Signal(15);
             Assert.Equal(0, boot.WaitExit());
         }
@@ -120,9 +120,8 @@ public sealed class PerpBootTests : IDisposable
         string stat = File.ReadAllText(record);
         int bootPid = int.Parse(stat[..stat.IndexOf(' ')]);
         _leftovers.Add(bootPid);
-        _leftovers.AddRange(ProcTable.DescendantsOf(bootPid));
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        Assert.Equal(bootPid.ToString(), f[3]); // perpboot leads its own session
+        _leftovers.AddRange(ProcFs.DescendantsOf(bootPid));
+        Assert.Equal(bootPid, ProcFs.ParseStat(stat).Session); // perpboot leads its own session
         PerpPS.Core.Interop.Libc.Kill(bootPid, 15);
         Wait.Until(() => !ProcessKiller.IsAlive(bootPid), "detached perpboot stopped");
     }

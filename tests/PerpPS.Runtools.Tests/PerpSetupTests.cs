@@ -69,7 +69,7 @@ public sealed class PerpSetupTests : IDisposable
             Wait.Until(() => File.Exists(Path.Combine(log, "current")) && LogDir.Current(log).Contains("activated new service: svc"),
                 "perpd started by perpboot, logging through tinylog");
             Assert.True(File.Exists(Path.Combine(ctl, "perpd.sock")));
-            _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+            _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
             Assert.Matches(@"\d{8}T\d{6}\.\d{6}: perpd\[\d+\]: starting on " + baseDir, LogDir.Current(log));
             boot.Signal(15);
             Assert.Equal(0, boot.WaitExit(TimeSpan.FromSeconds(30)));
@@ -77,7 +77,7 @@ public sealed class PerpSetupTests : IDisposable
         }
         finally
         {
-            _leftovers.AddRange(ProcTable.DescendantsOf(boot.Pid));
+            _leftovers.AddRange(ProcFs.DescendantsOf(boot.Pid));
         }
     }
 }

@@ -11,22 +11,15 @@ public sealed class ProcessToolsTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>Fields 4 (ppid), 5 (pgrp) and 6 (session) of /proc/PID/stat.</summary>
-    private static string[] StatFields(string stat)
-    {
-        string rest = stat[(stat.LastIndexOf(')') + 2)..];
-        return rest.Split(' ');
-    }
-
     [Fact]
     public void Runsession_makes_the_program_a_session_leader()
     {
         var r = Bin.Run("runsession", "/bin/sh", "-c", "echo $$; cat /proc/$$/stat");
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stdout.Split('\n');
-        var f = StatFields(lines[1]);
-        Assert.Equal(lines[0], f[2]); // pgrp
-        Assert.Equal(lines[0], f[3]); // session
+        var f = ProcFs.ParseStat(lines[1]);
+        Assert.Equal(int.Parse(lines[0]), f.ProcessGroup);
+        Assert.Equal(int.Parse(lines[0]), f.Session);
     }
 
     [Fact]
@@ -40,8 +33,7 @@ public sealed class ProcessToolsTests : IDisposable
         int pid = int.Parse(lines[0]);
         try
         {
-            var f = StatFields(lines[1]);
-            Assert.Equal(lines[0], f[3]); // session leader
+            Assert.Equal(pid, ProcFs.ParseStat(lines[1]).Session); // session leader
             Assert.True(ProcessKiller.IsAlive(pid));
         }
         finally
@@ -57,7 +49,7 @@ public sealed class ProcessToolsTests : IDisposable
     public void Runpause_waits_then_execs_and_sigalrm_ends_the_pause()
     {
         using var p = Proc.Start("runpause", new[] { "0", "/bin/echo", "resumed" });
-        Wait.Until(() => ProcTable.Catches(p.Pid, 14), "runpause to catch SIGALRM");
+        Wait.Until(() => ProcFs.Catches(p.Pid, 14), "runpause to catch SIGALRM");
         Thread.Sleep(200);
         Assert.False(p.HasExited, "runpause 0 waits for a signal");
         p.Signal(14);

@@ -51,8 +51,10 @@ public sealed class RunLockTests : IDisposable
         using var holder = Proc.Start("runlock", new[] { LockPath, "/bin/sh", "-c", "echo held; read x; exit 0" });
         holder.WaitForStdout("held");
         using var waiter = Proc.Start("runlock", new[] { "-b", LockPath, "/bin/echo", "got it" });
-        Thread.Sleep(300);
-        Assert.False(waiter.HasExited);
+        // Blocked in the kernel on the held lock (not merely slow to fail).
+        Wait.Until(() => ProcFs.WaitsForLock(waiter.Pid) || waiter.HasExited, "runlock -b to block on the lock");
+        Assert.False(waiter.HasExited, "runlock -b gave up instead of waiting: " + waiter.Stderr);
+        Assert.True(ProcFs.WaitsForLock(waiter.Pid));
         holder.CloseStdin();
         Assert.Equal(0, waiter.WaitExit());
         Assert.Equal("got it\n", waiter.Stdout);

@@ -89,8 +89,8 @@ public sealed class RunToolTests : IDisposable
         Assert.Equal(0, r.ExitCode);
         var lines = r.Stdout.Split('\n');
         Assert.Equal("alt path", lines[0]);
-        string pid = lines[1].Split(' ')[0];
-        Assert.Equal(pid, lines[1][(lines[1].LastIndexOf(')') + 2)..].Split(' ')[3]);
+        var stat = ProcFs.ParseStat(lines[1]);
+        Assert.Equal(stat.Pid, stat.Session);
         Assert.Equal(111, Bin.Run("runtool", "-S", "/nonexistent", "only-here").ExitCode);
 
         string marker = Path.Combine(_temp.Scratch, "detached");

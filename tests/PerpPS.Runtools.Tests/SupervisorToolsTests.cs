@@ -12,7 +12,7 @@ public sealed class SupervisorToolsTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>Zombies count: a child the tool has not reaped yet is still its child.</summary>
-    private static List<int> ChildrenOf(int pid) => ProcTable.ChildrenOf(pid, includeZombies: true);
+    private static List<int> ChildrenOf(int pid) => ProcFs.ChildrenOf(pid, includeZombies: true);
 
     [Fact]
     public void Rundeux_pipes_program_into_logger_restarts_it_and_stops_on_term()
@@ -25,12 +25,12 @@ public sealed class SupervisorToolsTests : IDisposable
             "::", "tinylog", log,
         });
         Wait.Until(() => File.Exists(Path.Combine(log, "current")) && LogDir.Current(log).Contains("line from program"), "program output in the logger");
-        Wait.Until(() => ChildrenOf(p.Pid).Any(c => ProcTable.CommandLine(c).StartsWith("sleep")), "program exec'd sleep");
+        Wait.Until(() => ChildrenOf(p.Pid).Any(c => ProcFs.CommandLine(c).StartsWith("sleep")), "program exec'd sleep");
         var children = ChildrenOf(p.Pid);
         Assert.Equal(2, children.Count);
 
         // Killing the program gets it restarted.
-        int program = children.First(c => ProcTable.CommandLine(c).StartsWith("sleep"));
+        int program = children.First(c => ProcFs.CommandLine(c).StartsWith("sleep"));
         PerpPS.Core.Interop.Libc.Kill(program, 9);
         Wait.Until(() => File.ReadAllLines(counter).Length == 2, "program restarted");
         Wait.Until(() => LogDir.Current(log).Split('\n').Count(l => l == "line from program") == 2, "second start logged");
@@ -64,7 +64,7 @@ public sealed class SupervisorToolsTests : IDisposable
         {
             Wait.Until(() => File.Exists(Path.Combine(log, "current")) && LogDir.Current(log) == $"in place {p.Pid}\n", "program as rundeux's own process");
             var logger = Assert.Single(ChildrenOf(p.Pid));
-            Assert.Contains("tinylog", ProcTable.CommandLine(logger));
+            Assert.Contains("tinylog", ProcFs.CommandLine(logger));
             p.Signal(15);
             p.WaitExit();
             Wait.Until(() => !ProcessKiller.IsAlive(logger), "logger sees EOF and exits");
@@ -76,8 +76,8 @@ public sealed class SupervisorToolsTests : IDisposable
         Wait.Until(() => File.Exists(Path.Combine(logd, "current")) && LogDir.Current(logd).Contains(") "), "detached rundeux running");
         string stat = LogDir.Current(logd).Split('\n')[1];
         int deux = int.Parse(stat[..stat.IndexOf(' ')]);
-        var descendants = ProcTable.DescendantsOf(deux);
-        Assert.Equal(deux.ToString(), stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3]);
+        var descendants = ProcFs.DescendantsOf(deux);
+        Assert.Equal(deux, ProcFs.ParseStat(stat).Session);
         PerpPS.Core.Interop.Libc.Kill(deux, 15);
         Wait.Until(() => !ProcessKiller.IsAlive(deux) && descendants.All(x => !ProcessKiller.IsAlive(x)), "detached rundeux and children stopped");
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using PerpPS.Core.Client;
+using PerpPS.Core.Posix;
 
 namespace PerpPS.TestSupport;
 

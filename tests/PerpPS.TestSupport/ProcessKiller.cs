@@ -1,27 +1,13 @@
 using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
 
 namespace PerpPS.TestSupport;
 
 /// <summary>Stops processes a test started, by pid: never by name.</summary>
 public static class ProcessKiller
 {
-    /// <summary>True while a process with this pid exists (and is not a zombie we can see).</summary>
-    public static bool IsAlive(int pid)
-    {
-        if (pid <= 0) return false;
-        if (Libc.Kill(pid, 0) != 0) return false;
-        try
-        {
-            // A zombie still answers kill(0); /proc says 'Z'.
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            int close = stat.LastIndexOf(')');
-            return close < 0 || stat.Length <= close + 2 || stat[close + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    /// <summary>True while a process with this pid exists and is not a zombie (Core's rule).</summary>
+    public static bool IsAlive(int pid) => ProcStat.IsAlive(pid);
 
     /// <summary>SIGTERM, wait up to <paramref name="grace"/>, then SIGKILL.</summary>
     public static void Stop(int pid, TimeSpan grace)

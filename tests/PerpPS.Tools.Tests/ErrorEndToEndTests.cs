@@ -63,11 +63,17 @@ public class ErrorEndToEndTests
     [Fact]
     public void Perphup_defaults_to_etc_perp()
     {
-        // Only meaningful where /etc/perp is absent, as on the build machines.
-        if (Directory.Exists("/etc/perp")) return;
-        using var b = new TempBase();
-        var r = Tools.Run("perphup", b.Path, "-q");
-        Assert.Equal((111, "perphup fatal: failure chdir() to /etc/perp: file does not exist (ENOENT)\n"), (r.ExitCode, r.Stderr));
+        // The test owns /etc: in a private mount namespace an empty tmpfs covers it, so
+        // /etc/perp is first absent (ENOENT), then a directory without a perpd (no lock), on
+        // any machine, whatever the real /etc holds. Needs root (CI is), as unshare -m does.
+        var r = ToolRunner.Run("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/sh", "-c", """
+            mount -t tmpfs perpps-test /etc || exit 99
+            "$0" -q; echo "rc=$?" >&2
+            mkdir /etc/perp && "$0" -q; echo "rc=$?" >&2
+            """, RepoPaths.Program("perphup")]);
+        Assert.True(r.ExitCode == 0, $"unshare/mount failed ({r.ExitCode}): {r.Stderr}");
+        Assert.Equal("perphup fatal: failure chdir() to /etc/perp: file does not exist (ENOENT)\nrc=111\n"
+            + "perphup fatal: perpd not running on /etc/perp: no lock active on /etc/perp/.control/perpd.pid\nrc=111\n", r.Stderr);
     }
 
     [Theory]

@@ -62,20 +62,6 @@ internal sealed class Perp : IDisposable
         return m.Success ? int.Parse(m.Groups[1].Value) : 0;
     }
 
-    /// <summary>The state letter of /proc/PID/stat (R, S, T, Z...), or null when gone.</summary>
-    public static char? ProcessState(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
     public void Dispose()
     {
         Daemon?.Dispose();

@@ -14,7 +14,7 @@ public class PerpctlEndToEndTests
 
         var d = perp.Run("perpctl", "d", "sleeper");
         Assert.Equal((0, "sleeper: ok\n"), (d.ExitCode, d.Stderr));
-        Wait.Until(() => Perp.ProcessState(main) is null or 'Z', "main to die after d");
+        Wait.Until(() => ProcFs.State(main) is null or 'Z', "main to die after d");
         string down = perp.WaitLs("sleeper", @"^\[\+ \.\.\. \+\+\+\]  sleeper  uptime: -s/\d+s  pids: -/\d+$");
         Assert.Equal(log, Perp.LogPid(down));
         Assert.Matches(@"^  main: down \d+ seconds$", perp.Run("perpstat", "sleeper").Stdout.Split('\n')[1]);
@@ -36,11 +36,11 @@ public class PerpctlEndToEndTests
         perp.WaitLs("sleeper", @"^\[\+ \+o\+ \+\+\+\]");
         Assert.Equal(0, perp.Run("perpctl", "p", "sleeper").ExitCode);
         perp.WaitLs("sleeper", @"^\[\+ \+op \+\+\+\]");
-        Wait.Until(() => Perp.ProcessState(second) == 'T', "SIGSTOP to take effect");
+        Wait.Until(() => ProcFs.State(second) == 'T', "SIGSTOP to take effect");
         Assert.EndsWith(", paused, flagged once", perp.Run("perpstat", "sleeper").Stdout.Split('\n')[1]);
         Assert.Equal(0, perp.Run("perpctl", "c", "sleeper").ExitCode);
         perp.WaitLs("sleeper", @"^\[\+ \+o\+ \+\+\+\]");
-        Wait.Until(() => Perp.ProcessState(second) is 'S' or 'R', "SIGCONT to take effect");
+        Wait.Until(() => ProcFs.State(second) is 'S' or 'R', "SIGCONT to take effect");
 
         Assert.Equal(0, perp.Run("perpctl", "t", "sleeper").ExitCode);
         perp.WaitLs("sleeper", @"^\[\+ \.\.\. \+\+\+\]  sleeper  uptime: -s/\d+s  pids: -/\d+$");
@@ -72,7 +72,7 @@ public class PerpctlEndToEndTests
         }
         int pid = Perp.MainPid(perp.WaitLs("trapper", @"\+\+\+"));
         Assert.Equal(0, perp.Run("perpctl", "k", "trapper").ExitCode);
-        Wait.Until(() => Perp.ProcessState(pid) is null or 'Z', "SIGKILL");
+        Wait.Until(() => ProcFs.State(pid) is null or 'Z', "SIGKILL");
         string again = perp.WaitLs("trapper", @"^\[\+ \+\+\+ ---\]  trapper  uptime: \d+s/-s  pids: \d+/-$");
         Assert.NotEqual(pid, Perp.MainPid(again));
     }
@@ -93,7 +93,7 @@ public class PerpctlEndToEndTests
             int main = Perp.MainPid(perp.WaitLs("family", @"\+\+\+"));
             File.Delete(childFile);
             Assert.Equal(0, perp.Run("perpctl", "t", "family").ExitCode);
-            Wait.Until(() => Perp.ProcessState(main) is null or 'Z', "main to die");
+            Wait.Until(() => ProcFs.State(main) is null or 'Z', "main to die");
             Assert.True(ProcessKiller.IsAlive(child), "without -g the child is not signalled");
 
             // The restarted service has a new child; -g terminates the whole group.
@@ -103,7 +103,7 @@ public class PerpctlEndToEndTests
             try
             {
                 Assert.Equal(0, perp.Run("perpctl", "-g", "d", "family").ExitCode);
-                Wait.Until(() => Perp.ProcessState(main2) is null or 'Z', "main to die");
+                Wait.Until(() => ProcFs.State(main2) is null or 'Z', "main to die");
                 Wait.Until(() => !ProcessKiller.IsAlive(child2), "-g to reach the child");
             }
             finally

@@ -31,7 +31,7 @@ public class PerplsColorTests
     [MemberData(nameof(ClassCases))]
     public void Colour_class_follows_the_panel(string panel, string key)
     {
-        var sub = (char a, char b, char c) => new SubserviceView(a, b, c, 1, 1);
+        var sub = (char a, char b, char c) => new SubservicePanel(a, b, c, 1, 1);
         var view = new PanelView(panel[1], sub(panel[3], panel[4], panel[5]), sub(panel[7], panel[8], panel[9]));
         string[] keys = ["df", "na", "an", "ar", "ap", "ad", "wu", "wd", "er", "ex"];
         Assert.Equal(key, keys[(int)view.ColorClass]);

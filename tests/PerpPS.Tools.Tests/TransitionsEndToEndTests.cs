@@ -28,7 +28,7 @@ public class TransitionsEndToEndTests
         Assert.Equal(0, perp.Run("perpctl", "d", "slowreset").ExitCode);
         string wantDown = perp.WaitLs("slowreset", @"^\[\+ !\+r ---\]  slowreset  uptime: \d+s/-s  pids: \d+/-$");
         Assert.Equal(resetPid, Perp.MainPid(wantDown));
-        Assert.NotEqual('T', Perp.ProcessState(resetPid));
+        Assert.NotEqual('T', ProcFs.State(resetPid));
 
         // Killing the reset ends it; wanting down, the service stays down.
         Assert.Equal(0, perp.Run("perpctl", "k", "slowreset").ExitCode);
@@ -47,7 +47,7 @@ public class TransitionsEndToEndTests
         var refused = perp.Run("perpctl", "u", "slow2");
         Assert.Equal((111, "error: slow2: service directory not activated\n"), (refused.ExitCode, refused.Stderr));
         // The deactivation has begun once main is gone (its 4-second reset now runs).
-        Wait.Until(() => Perp.ProcessState(main) is null or 'Z', "main stopped by the deactivation");
+        Wait.Until(() => ProcFs.State(main) is null or 'Z', "main stopped by the deactivation");
 
         Assert.Equal(0, perp.Run("perpctl", "A", "slow2").ExitCode);
         perp.WaitLs("slow2", @"^\[R !\+r ---\]  slow2  \(service reactivation in progress\)$");

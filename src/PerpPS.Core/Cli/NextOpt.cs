@@ -1,8 +1,9 @@
 namespace PerpPS.Core.Cli;
 
 /// <summary>
-/// perp's command-line option scanner (lasagna nextopt, spec §14.1), shared by the client
-/// tools and the runtools so every program parses exactly as perp does: options only
+/// perp's command-line option scanner (lasagna nextopt, spec §14.1), the one scanner of perpd
+/// (DaemonOptions), the client tools (ClientOptions) and the runtools (OptionParser), so every
+/// program parses exactly as perp does: options only
 /// before the first operand, "--" ends them (and is skipped), a lone "-" is an operand,
 /// flags bundle ("-qt"), and an option that takes an argument eats the rest of its word
 /// ("-b/x") or else the next word.

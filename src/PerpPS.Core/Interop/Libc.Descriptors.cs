@@ -11,6 +11,8 @@ public static unsafe partial class Libc
     [LibraryImport(LibC, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
 
+    public const int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
+
     [LibraryImport(LibC, EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initial, int flags);
 

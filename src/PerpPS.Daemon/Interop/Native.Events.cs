@@ -11,7 +11,6 @@ internal static unsafe partial class Native
 
     public const int CLOCK_MONOTONIC = 1;
     public const int TFD_NONBLOCK = 0x800, TFD_CLOEXEC = 0x80000, TFD_TIMER_ABSTIME = 1;
-    public const int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
 
     [LibraryImport(LibC, EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate1(int flags);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
 using PerpPS.Runtools.Interop;
 
 namespace PerpPS.Runtools.Common;
@@ -54,7 +55,7 @@ internal static unsafe class FdSet
                 _ => Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND,
             };
             byte* p = NativeStrings.One(path);
-            int fd = Libc.Open(p, flags, 0b110_100_100);
+            int fd = Libc.Open(p, flags, (int)FileModes.Mode0644);
             if (fd < 0) throw tool.Fatal($"failure open() on {path}", Marshal.GetLastPInvokeError());
             if (fd != a.Fd)
             {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
 using PerpPS.Runtools.Interop;
 
 namespace PerpPS.Runtools.Common;
@@ -16,7 +17,7 @@ internal static unsafe class LockFile
     {
         byte* p = NativeStrings.One(path);
         int flags = Libc.O_RDWR | Libc.O_CREAT | Libc.O_NONBLOCK | (closeOnExec ? Libc.O_CLOEXEC : 0);
-        int fd = Libc.Open(p, flags, 0b110_100_100);
+        int fd = Libc.Open(p, flags, (int)FileModes.Mode0644);
         return fd >= 0 ? fd : -Marshal.GetLastPInvokeError();
     }
 

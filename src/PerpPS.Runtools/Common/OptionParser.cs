@@ -1,17 +1,18 @@
+using PerpPS.Core.Cli;
+
 namespace PerpPS.Runtools.Common;
 
 /// <summary>
-/// lasagna's nextopt (spec §14.1): options only before the first operand, "--" ends them,
-/// a lone "-" is an operand, flags bundle ("-qt"), an argument is the rest of the word or
-/// the next word. -h, -V and -? are answered here for every program.
+/// The runtools' side of Core's <see cref="NextOpt"/> (lasagna's nextopt, spec §14.1): it
+/// answers -h, -V and -? for every program, turns the scanner's error returns into the
+/// program's usage errors (thrown as <see cref="ToolExit"/>), and remembers the options seen
+/// so a self-detaching program can rebuild its command line.
 /// </summary>
 internal sealed class OptionParser
 {
     private readonly string[] _args;
-    private readonly string _spec;
     private readonly Tool _tool;
-    private int _word;
-    private int _char;
+    private readonly NextOpt _scan;
 
     /// <param name="args">The arguments after argv[0].</param>
     /// <param name="spec">getopt-style letters, ':' after those that take an argument.</param>
@@ -19,7 +20,7 @@ internal sealed class OptionParser
     {
         _tool = tool;
         _args = args;
-        _spec = spec;
+        _scan = new NextOpt(args, spec, start: 0);
     }
 
     /// <summary>
@@ -37,66 +38,29 @@ internal sealed class OptionParser
     }
 
     /// <summary>Index of the first operand once <see cref="Next"/> returned false.</summary>
-    public int Index => _word;
+    public int Index => _scan.Index;
 
     /// <summary>Every option returned so far, in order (to rebuild a command line).</summary>
     public List<(char Option, string? Argument)> Seen { get; } = new();
 
     /// <summary>The operands (everything from <see cref="Index"/> on).</summary>
-    public string[] Rest => _args[_word..];
+    public string[] Rest => _args[_scan.Index..];
 
     /// <summary>The next option; false at the first operand. Usage errors throw ToolExit.</summary>
     public bool Next(out char option, out string? argument)
     {
-        option = '\0';
-        argument = null;
-        if (_char == 0)
+        option = _scan.Next();
+        argument = _scan.Argument;
+        switch (option)
         {
-            if (_word >= _args.Length) return false;
-            string w = _args[_word];
-            if (w.Length < 2 || w[0] != '-') return false;
-            if (w == "--")
-            {
-                _word++;
-                return false;
-            }
-            _char = 1;
+            case NextOpt.End: return false;
+            case NextOpt.Invalid when _scan.Got == 'h': throw _tool.Help();
+            case NextOpt.Invalid when _scan.Got == 'V': throw _tool.PrintVersion();
+            case NextOpt.Invalid when _scan.Got == '?': throw _tool.UsageOnly();
+            case NextOpt.Invalid: throw _tool.InvalidOption(_scan.Got);
+            case NextOpt.MissingArgument: throw _tool.MissingArgument(_scan.Got);
         }
-        string word = _args[_word];
-        option = word[_char++];
-        bool atEnd = _char >= word.Length;
-        int at = option == ':' ? -1 : _spec.IndexOf(option);
-        if (option == 'h' && at < 0) throw _tool.Help();
-        if (option == 'V' && at < 0) throw _tool.PrintVersion();
-        if (option == '?') throw _tool.UsageOnly();
-        if (at < 0) throw _tool.InvalidOption(option);
-        bool takesArgument = at + 1 < _spec.Length && _spec[at + 1] == ':';
-        if (takesArgument)
-        {
-            if (!atEnd)
-            {
-                argument = word[_char..];
-            }
-            else if (_word + 1 < _args.Length)
-            {
-                _word++;
-                argument = _args[_word];
-            }
-            else
-            {
-                throw _tool.MissingArgument(option);
-            }
-            _word++;
-            _char = 0;
-            Seen.Add((option, argument));
-            return true;
-        }
-        Seen.Add((option, null));
-        if (atEnd)
-        {
-            _word++;
-            _char = 0;
-        }
+        Seen.Add((option, argument));
         return true;
     }
 }

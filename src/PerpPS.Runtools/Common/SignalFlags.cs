@@ -16,7 +16,7 @@ internal sealed unsafe class SignalFlags : IDisposable
 
     public SignalFlags(params int[] signals)
     {
-        Fd = Libc.EventFd(0, 0x80000 | 0x800); // EFD_CLOEXEC | EFD_NONBLOCK
+        Fd = Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         if (Fd < 0) throw new PerpPS.Core.Posix.PosixException(Marshal.GetLastPInvokeError(), "failure eventfd()");
         foreach (int s in signals)
         {

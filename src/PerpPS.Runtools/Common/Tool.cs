@@ -1,3 +1,4 @@
+using PerpPS.Core.Cli;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 
@@ -9,7 +10,7 @@ namespace PerpPS.Runtools.Common;
 /// </summary>
 internal sealed class Tool
 {
-    public const int ExitUsage = 100, ExitFatal = 111;
+    public const int ExitUsage = ExitCode.Usage, ExitFatal = ExitCode.Fatal;
     public const string Version = "2.07";
 
     public Tool(string name, string usageTail, MessageStyle style = MessageStyle.Runtool)

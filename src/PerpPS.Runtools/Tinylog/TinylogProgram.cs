@@ -48,7 +48,7 @@ internal static unsafe class TinylogProgram
 
         tool.Info($"starting for logging in {dir} ...");
         byte* d = NativeStrings.One(dir);
-        Libc.Mkdir(d, 0b111_000_000);
+        Libc.Mkdir(d, FileModes.Mode0700);
         if (Libc.Chdir(d) != 0) throw tool.Fatal($"failure chdir() to {dir}", Marshal.GetLastPInvokeError());
 
         int lockFd = LockFile.Open("tinylog.pid", closeOnExec: true);

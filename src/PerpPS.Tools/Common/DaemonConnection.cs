@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Tools.Io;
@@ -63,7 +64,7 @@ internal static class DaemonConnection
     {
         int pid = LockHolder(tool, baseDirectory);
         if (pid == 0)
-            throw tool.Fatal(111, new Line().S("perpd not running on ").B(baseDirectory.Given)
+            throw tool.Fatal(ExitCode.Fatal, new Line().S("perpd not running on ").B(baseDirectory.Given)
                 .S(": no lock active on ").B(baseDirectory.PidFileDisplay().Span));
         if (PerpPS.Core.Interop.Libc.Kill(pid, signal) != 0)
             throw tool.FatalSys(Marshal.GetLastPInvokeError(), new Line().S("failure kill() on " + signalName + " to perpd pid ")

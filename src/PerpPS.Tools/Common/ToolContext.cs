@@ -1,4 +1,5 @@
 using System.Text;
+using PerpPS.Core.Cli;
 using PerpPS.Core.Posix;
 using PerpPS.Tools.Io;
 
@@ -45,7 +46,7 @@ internal sealed class ToolContext
     public ToolExit DieUsage()
     {
         Usage();
-        return new ToolExit(100);
+        return new ToolExit(ExitCode.Usage);
     }
 
     /// <summary>"PROG usage error: TEXT", the usage line, exit 100.</summary>
@@ -66,7 +67,7 @@ internal sealed class ToolContext
 
     /// <summary>"PROG fatal: TEXT: MESG (ENAME)" and exit 111 (perp's fatal_syserr).</summary>
     public ToolExit FatalSys(int errno, Line text) =>
-        Fatal(111, text.S(": ").S(Errno.Describe(errno)));
+        Fatal(ExitCode.Fatal, text.S(": ").S(Errno.Describe(errno)));
 
     /// <summary>
     /// The standard answers to nextopt's two error returns: an invalid option (with the

@@ -1,4 +1,5 @@
 using PerpPS.Core.Interop;
+using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -70,7 +71,7 @@ internal static class PerpctlTool
             if (group) flags |= CommandFlags.KillProcessGroup;
             run.Control(command, flags, services, baseDirectory);
         }
-        return run.Errors > 0 ? 111 : 0;
+        return run.Errors > 0 ? ExitCode.Fatal : 0;
     }
 
     /// <summary>One perpctl run: its error count and its -q setting.</summary>
@@ -101,7 +102,7 @@ internal static class PerpctlTool
                 uint mode = activate ? st.Mode | FileStatus.S_ISVTX : st.Mode & ~FileStatus.S_ISVTX;
                 byte[] path = NativePath.ToBytes(sv);
                 int rc;
-                fixed (byte* p = path) rc = Libc.Chmod(p, mode & 0xFFF);
+                fixed (byte* p = path) rc = Libc.Chmod(p, mode & FileModes.ChmodBits);
                 // perp prints just "error: SV" here, with no reason at all.
                 if (rc != 0) { Error(sv, ""); continue; }
                 count++;

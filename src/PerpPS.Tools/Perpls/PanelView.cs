@@ -6,21 +6,19 @@ namespace PerpPS.Tools.Perpls;
 /// The 11-character perpls panel "[s m1m2m3 l1l2l3]" of one row (spec §7.3) with the
 /// figures its DETAIL column prints.
 /// </summary>
-internal readonly record struct PanelView(char State, SubserviceView Main, SubserviceView Log)
+internal readonly record struct PanelView(char State, SubservicePanel Main, SubservicePanel Log)
 {
     public static PanelView From(ServiceRow row, Tai64N now)
     {
         switch (row.Kind)
         {
-            case RowKind.NotActivated: return new PanelView('-', SubserviceView.None, SubserviceView.None);
-            case RowKind.Error: return new PanelView('E', SubserviceView.None, SubserviceView.None);
+            case RowKind.NotActivated: return new PanelView('-', SubservicePanel.None, SubservicePanel.None);
+            case RowKind.Error: return new PanelView('E', SubservicePanel.None, SubservicePanel.None);
         }
         var status = row.Status;
-        char state = '+';
-        if ((status.Flags & ServiceFlags.Cull) != 0)
-            state = (status.Flags & ServiceFlags.Cycle) != 0 ? 'R' : '!';
-        var main = SubserviceView.From(status.Main, now);
-        var log = status.HasLog ? SubserviceView.From(status.Log, now) : SubserviceView.None;
+        char state = SubservicePanel.ServiceState(status.Flags);
+        var main = SubservicePanel.From(status.Main, now);
+        var log = status.HasLog ? SubservicePanel.From(status.Log, now) : SubservicePanel.None;
         return new PanelView(state, main, log);
     }
 

@@ -1,3 +1,4 @@
+using PerpPS.Core.Cli;
 using PerpPS.Core.Client;
 using PerpPS.Core.Protocol;
 using PerpPS.Tools.Cli;
@@ -18,14 +19,14 @@ internal static class PerpokTool
     public static int Run(ToolContext tool, Argv argv)
     {
         byte[]? baseArg = null;
-        ulong upSeconds = 0;
+        uint upSeconds = 0;
         bool verbose = false;
         var opt = ClientOptions.Parse(tool, argv, "hVb:u:v", (c, o) =>
         {
             switch (c)
             {
                 case 'u':
-                    if (!TryParseSeconds(o.Argument!, out upSeconds))
+                    if (!Nuscan.TryUInt32(o.Argument!, out upSeconds))
                         throw tool.FatalUsage(new Line().S("non-numeric argument found for option -u ").B(argv.OptionArgument(o)));
                     return true;
                 case 'v': verbose = true; return true;
@@ -63,11 +64,11 @@ internal static class PerpokTool
         switch (reply.Kind)
         {
             case ReplyKind.BadProtocol:
-                throw tool.Fatal(111, new Line().S("unknown protocol found in reply from perpd control socket"));
+                throw tool.Fatal(ExitCode.Fatal, new Line().S("unknown protocol found in reply from perpd control socket"));
             case ReplyKind.Error:
                 throw tool.FatalSys(reply.Errno, new Line().S("error reported in reply from perpd control socket"));
             case ReplyKind.BadType:
-                throw tool.Fatal(111, new Line().S("unknown packet reply type from perpd control socket"));
+                throw tool.Fatal(ExitCode.Fatal, new Line().S("unknown packet reply type from perpd control socket"));
         }
 
         if (upSeconds == 0) return verdict.Ok("service is activated/ok");
@@ -78,22 +79,6 @@ internal static class PerpokTool
         // No half-second munging here, unlike perpls: perpok compares the rounded figure.
         if (Tai64N.RoundedSecondsBetween(now, main.When) < upSeconds) return verdict.Fail(new Line().S("service uptime not met"));
         return verdict.Ok("service uptime ok");
-    }
-
-    /// <summary>
-    /// perp's nuscan_uint32: decimal digits to the end ("" is 0). Decision: a value beyond
-    /// 2^32−1 is refused as non-numeric rather than wrapped around.
-    /// </summary>
-    internal static bool TryParseSeconds(string text, out ulong value)
-    {
-        value = 0;
-        foreach (char ch in text)
-        {
-            if (ch is < '0' or > '9') return false;
-            value = value * 10 + (ulong)(ch - '0');
-            if (value > uint.MaxValue) return false;
-        }
-        return true;
     }
 
     /// <summary>The -v report: "PROG: SV: ok: TEXT" / "PROG: SV: fail: TEXT" on standard error.</summary>

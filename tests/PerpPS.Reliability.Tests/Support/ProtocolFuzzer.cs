@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using PerpPS.Core.Protocol;
+using PerpPS.TestSupport;
 
 namespace PerpPS.Reliability.Tests.Support;
 

@@ -1,7 +1,7 @@
-namespace PerpPS.Daemon.Tests;
+namespace PerpPS.TestSupport;
 
 /// <summary>Runscript bodies the tests share.</summary>
-internal static class Scripts
+public static class Scripts
 {
     /// <summary>
     /// Appends "TARGET ARGS... svpid=P svsecs=S t=UNIXTIME" to <paramref name="file"/> on every

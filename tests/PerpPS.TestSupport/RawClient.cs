@@ -1,11 +1,12 @@
 using System.Net.Sockets;
+using PerpPS.Core.Client;
 
-namespace PerpPS.Reliability.Tests.Support;
+namespace PerpPS.TestSupport;
 
 /// <summary>
-/// A deliberately unruly client of the control socket: it writes whatever bytes it is
-/// given, in whatever pieces, and reads whatever comes back. The well-behaved client is
-/// PerpPS.Core's ControlClient.
+/// A deliberately unruly client of the control socket, for sending what perp's clients never
+/// would: it writes whatever bytes it is given, in whatever pieces, and reads whatever comes
+/// back. The well-behaved client is PerpPS.Core's ControlClient.
 /// </summary>
 public sealed class RawClient : IDisposable
 {
@@ -29,6 +30,16 @@ public sealed class RawClient : IDisposable
         s.ReceiveTimeout = ms;
         s.SendTimeout = ms;
         return new RawClient(s);
+    }
+
+    /// <summary>Connects to the control socket of <paramref name="baseDirectory"/>.</summary>
+    public static RawClient ConnectToBase(string baseDirectory, TimeSpan? timeout = null) =>
+        Connect(PerpPaths.ControlSocket(baseDirectory), timeout);
+
+    /// <summary>Writes all bytes; throws if the daemon closed the connection meanwhile.</summary>
+    public void Send(ReadOnlySpan<byte> data)
+    {
+        if (!TrySend(data)) throw new IOException("perpd closed the connection while we wrote");
     }
 
     /// <summary>Writes all bytes; false if the daemon closed the connection meanwhile.</summary>

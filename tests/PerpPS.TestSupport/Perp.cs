@@ -1,38 +1,50 @@
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
-namespace PerpPS.Daemon.Tests;
+namespace PerpPS.TestSupport;
 
-/// <summary>Talks to a test perpd over its real socket with Core's client (not perpctl).</summary>
-internal static class Perp
+/// <summary>
+/// Talks to a test perpd over its real socket with Core's client (not perpctl): status
+/// queries and commands by service name or by <see cref="ServiceId"/>, and waits on them.
+/// </summary>
+public static class Perp
 {
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
 
     public static ServiceId Id(string directory) => FileStatus.Stat(directory).Id;
 
-    public static Reply Query(string baseDirectory, string name)
+    public static Reply Query(string baseDirectory, string name) => Query(baseDirectory, Id(Path.Combine(baseDirectory, name)));
+
+    public static Reply Query(string baseDirectory, ServiceId id)
     {
         using var c = ControlClient.ConnectToBase(baseDirectory, ClientTimeout);
-        return c.Query(Id(Path.Combine(baseDirectory, name)));
+        return c.Query(id);
     }
 
-    public static StatusRecord Status(string baseDirectory, string name)
+    public static StatusRecord Status(string baseDirectory, string name) => Status(baseDirectory, Id(Path.Combine(baseDirectory, name)), name);
+
+    public static StatusRecord Status(string baseDirectory, ServiceId id, string? name = null)
     {
-        var r = Query(baseDirectory, name);
-        Assert.True(r.Kind == ReplyKind.Status, $"expected a status for {name}, got {r.Kind} errno {r.Errno}");
+        var r = Query(baseDirectory, id);
+        if (r.Kind != ReplyKind.Status)
+            throw new InvalidOperationException($"expected a status for {name ?? id.ToString()}, got {r.Kind} errno {r.Errno}");
         return r.Status;
     }
 
     /// <summary>Sends a control command; returns perpd's errno (0 = done).</summary>
     public static int Command(string baseDirectory, string name, char command, CommandFlags flags = CommandFlags.None)
     {
-        using var c = ControlClient.ConnectToBase(baseDirectory, ClientTimeout);
-        var r = c.Command(Id(Path.Combine(baseDirectory, name)), (byte)command, flags);
-        Assert.Equal(ReplyKind.Error, r.Kind);
+        var r = Send(baseDirectory, Id(Path.Combine(baseDirectory, name)), command, flags);
+        if (r.Kind != ReplyKind.Error) throw new InvalidOperationException($"a command was answered {r.Kind}");
         return r.Errno;
+    }
+
+    /// <summary>Sends a control command and returns perpd's reply as it came.</summary>
+    public static Reply Send(string baseDirectory, ServiceId id, char command, CommandFlags flags = CommandFlags.None)
+    {
+        using var c = ControlClient.ConnectToBase(baseDirectory, ClientTimeout);
+        return c.Command(id, (byte)command, flags);
     }
 
     /// <summary>Waits until the status of <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
@@ -54,6 +66,19 @@ internal static class Perp
     public static int WaitMainUp(string baseDirectory, string name, TimeSpan? timeout = null) =>
         (int)WaitStatus(baseDirectory, name, s => s.Main.IsRunning && !s.Main.IsResetting, $"{name} main up", timeout).Main.Pid;
 
+    /// <summary>Waits for main to run a start (pid &gt; 0, not a reset); returns its pid.</summary>
+    public static uint WaitMainUp(string baseDirectory, ServiceId id, TimeSpan? timeout = null)
+    {
+        uint pid = 0;
+        Wait.Until(() =>
+        {
+            var s = Status(baseDirectory, id).Main;
+            pid = s.Pid;
+            return s.IsRunning && !s.IsResetting;
+        }, "the service's main to run", timeout);
+        return pid;
+    }
+
     /// <summary>Waits for the log to run a start; returns its pid.</summary>
     public static int WaitLogUp(string baseDirectory, string name) =>
         (int)WaitStatus(baseDirectory, name, s => s.Log.IsRunning && !s.Log.IsResetting, $"{name} log up").Log.Pid;
@@ -69,33 +94,5 @@ internal static class Perp
         Wait.Until(() => (found = Lines(path).Where(match).ToArray()).Length >= count,
             $"{count} matching line(s) in {path}:\n{string.Join('\n', Lines(path))}", timeout);
         return found;
-    }
-
-    /// <summary>Field <paramref name="index"/> (1-based, as in proc(5)) of /proc/PID/stat.</summary>
-    public static string StatField(int pid, int index)
-    {
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return rest[index - 3];
-    }
-
-    /// <summary>Living processes whose environment holds PERP_BASE=<paramref name="baseDirectory"/>.</summary>
-    public static int[] ProcessesOfBase(string baseDirectory)
-    {
-        byte[] needle = System.Text.Encoding.UTF8.GetBytes("PERP_BASE=" + baseDirectory + "\0");
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
-            try
-            {
-                byte[] env = File.ReadAllBytes(Path.Combine(dir, "environ"));
-                if (env.AsSpan().IndexOf(needle) >= 0 && ProcessKiller.IsAlive(pid)) found.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return found.ToArray();
     }
 }
