@@ -14,11 +14,7 @@ public sealed class PidFileTests
 
     private static int ReadPid(string file) => int.TryParse(File.Exists(file) ? File.ReadAllText(file).Trim() : "", out int p) ? p : 0;
 
-    private static bool Gone(int pid)
-    {
-        try { return Perp.StatField(pid, 3) == "Z"; }
-        catch (IOException) { return true; }
-    }
+    private static bool Gone(int pid) => ProcFs.State(pid) is null or 'Z';
 
     [Fact]
     public void Daemonizing_program_is_supervised_through_its_pid_file_restarted_when_killed_and_stopped_on_down()
