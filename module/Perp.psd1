@@ -25,6 +25,7 @@
         'Enable-PerpService'
         'Disable-PerpService'
         'New-PerpService'
+        'Import-PerpService'
         'Remove-PerpService'
         'Wait-PerpService'
         'Watch-PerpService'

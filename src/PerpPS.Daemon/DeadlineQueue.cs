@@ -17,6 +17,8 @@ internal enum DeadlineKind : byte
     CheckDue,
     /// <summary>The health check outlived check-timeout.</summary>
     CheckTimeout,
+    /// <summary>Look again for the pid file a self-daemonizing start should have written.</summary>
+    PidFileRead,
 }
 
 /// <summary>A deadline of one sub-service; stale once the slot's generation moved on.</summary>

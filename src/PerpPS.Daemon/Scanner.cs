@@ -140,6 +140,7 @@ internal sealed unsafe class Scanner
             known.Flags |= ServiceFlags.Active;
             known.Rename(name);
             if (known.IsCulling) known.Flags |= ServiceFlags.Cycle;
+            else _supervisor.CheckDefinition(known);
             return true;
         }
         return Activate(name, st.Id);
@@ -202,6 +203,7 @@ internal sealed unsafe class Scanner
             logDown = logWant == 'd';
         }
         _supervisor.Adopt(svc);
+        _supervisor.CheckDefinition(svc);
         _supervisor.StartActivated(svc, down, once, logDown);
         _log.Info().Add("activated new service: ").Add(name).Line();
         return true;

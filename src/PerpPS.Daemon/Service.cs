@@ -31,6 +31,8 @@ internal sealed partial class Service
     public int LogPipeRead = -1, LogPipeWrite = -1;
     public Subservice Main { get; }
     public Subservice Log { get; }
+    /// <summary>Definition fingerprints for restart-on-change (0: not stamped yet).</summary>
+    public ulong MainStamp, LogStamp;
     /// <summary>Set once the record has left the table; stale deadlines check it.</summary>
     public bool Removed;
     /// <summary>Readiness, health, dependencies, backoff and stop policy (files beyond perp).</summary>

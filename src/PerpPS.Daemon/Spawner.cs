@@ -103,9 +103,16 @@ internal sealed unsafe class Spawner : IDisposable
             var t = ended!.Value;
             argv[argc++] = Put("reset\0"u8);
             argv[argc++] = PutName(svc.Name);
-            argv[argc++] = Put(t.Signaled ? "signal\0"u8 : "exit\0"u8);
-            argv[argc++] = PutNumber(t.Value);
-            if (t.Signaled) argv[argc++] = PutAscii(SignalNames.Name(t.Value));
+            if (t.IsUnknown)
+            {
+                argv[argc++] = Put("unknown\0"u8);
+            }
+            else
+            {
+                argv[argc++] = Put(t.Signaled ? "signal\0"u8 : "exit\0"u8);
+                argv[argc++] = PutNumber(t.Value);
+                if (t.Signaled) argv[argc++] = PutAscii(SignalNames.Name(t.Value));
+            }
             svpid = PutEnv("PERP_SVPID=", sub.PreviousPid);
             svsecs = PutEnv("PERP_SVSECS=", svSeconds);
         }

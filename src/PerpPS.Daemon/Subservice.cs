@@ -48,6 +48,10 @@ internal sealed partial class Subservice
     public int DeadlineGeneration;
     /// <summary>A stop-timeout SIGKILL is armed for this slot (deactivation/shutdown only).</summary>
     public bool KillArmed;
+    /// <summary>Pid file supervision (Supervisor.PidFile.cs): the running pid was read from the pid file, not spawned.</summary>
+    public bool Adopted;
+    /// <summary>The start exited 0 and perpd is looking for its pid file (attempts so far, -1 when not).</summary>
+    public int PidFileAttempts = -1;
     /// <summary>How the last start ended: what a retried reset reports.</summary>
     public Termination LastTermination;
 

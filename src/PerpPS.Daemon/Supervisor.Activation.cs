@@ -57,6 +57,12 @@ internal sealed partial class Supervisor
     private void CullNow(Service svc)
     {
         Subservice main = svc.Main, log = svc.Log;
+        if (main.PidFileAttempts >= 0)
+        {
+            // Its start forked away and the pid file is still awaited: once read, the process
+            // is signalled (Supervisor.PidFile.cs), and its end removes the service as usual.
+            return;
+        }
         if (main.IsRunning)
         {
             if (StopByPolicy(main, always: false)) return; // down-signal to the group, SIGKILL after timeout-kill

@@ -8,7 +8,7 @@ namespace PerpPS.Daemon;
 /// Taking over what a crashed perpd left (issue #11): its running runscripts are adopted
 /// instead of started twice, watched by pidfd (readable at exit for a non-child too); their
 /// exit status is unknown (waitid cannot reap a non-child: the zombie is init's or the
-/// subreaper's), so their reset gets <c>exit -1</c>. The log pipe is taken back with
+/// subreaper's), so their reset gets <c>reset NAME unknown</c>. The log pipe is taken back with
 /// pidfd_getfd (main's fd 1, the logger's fd 0; kernel 5.6, same uid or root), so a logger's
 /// death still loses nothing and a new logger reads the same pipe.
 /// </summary>

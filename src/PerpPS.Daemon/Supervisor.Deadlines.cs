@@ -26,6 +26,9 @@ internal sealed partial class Supervisor
                 else if (!sub.Has(SubserviceFlags.WantDown)) SpawnStart(sub);
                 else sub.Clear(SubserviceFlags.Failing);
                 return;
+            case DeadlineKind.PidFileRead:
+                ReadPidFile(sub);
+                return;
             case DeadlineKind.StopKill:
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;
                 _log.Warning().Add("stop timeout: sending signal SIGKILL to service ").Add(sub.Owner.Name)

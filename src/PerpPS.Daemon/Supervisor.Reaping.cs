@@ -86,6 +86,16 @@ internal sealed partial class Supervisor
         Subservice? sub = _table.ByPidFd(pidfd);
         if (sub == null && OnCheckReadable(pidfd)) return;
         if (sub == null || sub.PidFd != pidfd) return;
+        if (sub.Adopted)
+        {
+            // Not our child: nothing to reap, and its exit status is not ours to know.
+            _table.MapPidFd(pidfd, null);
+            Libc.Close(pidfd);
+            sub.PidFd = -1;
+            sub.Adopted = false;
+            Ended(sub, Termination.Unknown);
+            return;
+        }
         if (!TryReap(Libc.P_PIDFD, pidfd, out var t)) return; // not exited yet (a stale event)
         _table.MapPidFd(pidfd, null);
         Libc.Close(pidfd); // also leaves the epoll set
@@ -124,6 +134,7 @@ internal sealed partial class Supervisor
         sub.KillArmed = false;
         sub.DeadlineGeneration++;
         OnEnded(sub, t, pid);
+        if (AwaitPidFile(sub, t)) return;
         Terminated(sub, t);
     }
 }

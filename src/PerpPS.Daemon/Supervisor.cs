@@ -60,7 +60,7 @@ internal sealed partial class Supervisor
     /// <summary>A start is wanted now: run it, or wait for the governor (spec §3.6).</summary>
     public void RequestStart(Subservice sub)
     {
-        if (sub.StartPending || sub.IsRunning) return;
+        if (sub.StartPending || sub.IsRunning || sub.PidFileAttempts >= 0) return;
         sub.Clear(SubserviceFlags.IsReset | SubserviceFlags.Failing);
         // `when` is the request time, as perp's fork time: PERP_SVSECS and uptimes include
         // the governor's wait exactly as in perp.

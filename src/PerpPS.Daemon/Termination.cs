@@ -11,8 +11,8 @@ internal readonly record struct Termination(bool Signaled, int Value, bool Dumpe
     /// <summary>
     /// The process ended but its status cannot be known: it was not perpd's child (adopted
     /// after a crash of the previous perpd), or someone else reaped it (an inherited
-    /// SIGCHLD=SIG_IGN before perpd reset it). The reset gets <c>exit -1</c>, as runit's
-    /// finish gets -1 for a status it cannot tell. (Hook for the extended status of #9: a
+    /// SIGCHLD=SIG_IGN before perpd reset it). It is also a process perpd watched but did not
+    /// parent (read from a pid file). The reset gets <c>reset NAME unknown</c>. (Hook for the extended status of #9: a
     /// last exit that is "unknown".)
     /// </summary>
     public static readonly Termination Unknown = new(false, -1);

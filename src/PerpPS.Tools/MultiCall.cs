@@ -5,6 +5,7 @@ using PerpPS.Tools.Io;
 using PerpPS.Tools.Perpctl;
 using PerpPS.Tools.Perphup;
 using PerpPS.Tools.Perpmetrics;
+using PerpPS.Tools.PerpImport;
 using PerpPS.Tools.Perpls;
 using PerpPS.Tools.Perpok;
 using PerpPS.Tools.Perpstat;
@@ -13,7 +14,7 @@ namespace PerpPS.Tools;
 
 /// <summary>
 /// The multi-call entry: dispatch on the basename of argv[0] (perpctl, perpls, perpstat,
-/// perpok, perphup — the links the build makes), or, when called by its own name, on the
+/// perpok, perphup, perp-import — the links the build makes), or, when called by its own name, on the
 /// first argument; "--list" prints the program names one per line for the build's links.
 /// </summary>
 internal static class MultiCall
@@ -21,7 +22,7 @@ internal static class MultiCall
     public const string OwnName = "perpps-tools";
 
     /// <summary>Every program this binary is, in the order --list prints them.</summary>
-    public static readonly string[] Programs = ["perpctl", "perpls", "perpstat", "perpok", "perphup", "perpmetrics"];
+    public static readonly string[] Programs = ["perpctl", "perpls", "perpstat", "perpok", "perphup", "perpmetrics", "perp-import"];
 
     public static int Dispatch(Argv argv, ToolOutput output)
     {
@@ -72,6 +73,7 @@ internal static class MultiCall
         "perpstat" => (PerpstatTool.Usage, PerpstatTool.Run),
         "perpok" => (PerpokTool.Usage, PerpokTool.Run),
         "perpmetrics" => (PerpmetricsTool.Usage, PerpmetricsTool.Run),
+        "perp-import" => (PerpImportTool.Usage, PerpImportTool.Run),
         _ => (PerphupTool.Usage, PerphupTool.Run),
     };
 }

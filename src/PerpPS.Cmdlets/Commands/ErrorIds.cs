@@ -48,4 +48,6 @@ internal static class ErrorIds
     public const string DaemonStopTimeout = "PerpDaemonStopTimeout";
     /// <summary>Signalling perpd failed (EPERM, ...).</summary>
     public const string DaemonSignalFailed = "PerpDaemonSignalFailed";
+    /// <summary>Import-PerpService: the source cannot be imported (not a service, no ExecStart=, unreadable).</summary>
+    public const string ImportFailed = "PerpServiceImportFailed";
 }
