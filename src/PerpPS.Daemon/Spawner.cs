@@ -118,15 +118,8 @@ internal sealed unsafe class Spawner : IDisposable
         }
         argv[argc] = null;
 
-        SpawnShim.Request* r = _request;
-        r->Path = script;
-        r->Argv = argv;
-        r->Envp = _environment.With(svpid, svsecs);
-        r->SvpidIndex = start ? _environment.FixedCount : -1;
-        r->DirFd = svc.DirectoryFd;
-        r->CgroupFd = cgroupFd;
-        r->NewSession = 1;
-        r->MaxFd = _maxFd;
+        SpawnShim.Request* r = Request(script, argv, _environment.With(svpid, svsecs),
+            start ? _environment.FixedCount : -1, svc.DirectoryFd, cgroupFd);
         int n = 0;
         if (svc.HasLog)
         {
@@ -174,6 +167,21 @@ internal sealed unsafe class Spawner : IDisposable
         return SpawnResult.Started;
     }
 
+    /// <summary>The shim's request for one child: every runscript and check leads a new session in its directory.</summary>
+    private SpawnShim.Request* Request(byte* path, byte** argv, byte** envp, int svpidIndex, int dirFd, int cgroupFd)
+    {
+        SpawnShim.Request* r = _request;
+        r->Path = path;
+        r->Argv = argv;
+        r->Envp = envp;
+        r->SvpidIndex = svpidIndex;
+        r->DirFd = dirFd;
+        r->CgroupFd = cgroupFd;
+        r->NewSession = 1;
+        r->MaxFd = _maxFd;
+        return r;
+    }
+
     private static void Plan(SpawnShim.Request* r, ref int n, int target, int source)
     {
         r->FdTarget[n] = target;
@@ -197,15 +205,7 @@ internal sealed unsafe class Spawner : IDisposable
         argv[1] = null;
         byte* svpid = PutEnv("PERP_SVPID=", mainPid);
         byte** envp = _environment.With(svpid, null);
-        SpawnShim.Request* r = _request;
-        r->Path = script;
-        r->Argv = argv;
-        r->Envp = envp;
-        r->SvpidIndex = -1;
-        r->DirFd = svc.DirectoryFd;
-        r->CgroupFd = -1;
-        r->NewSession = 1;
-        r->MaxFd = _maxFd;
+        SpawnShim.Request* r = Request(script, argv, envp, -1, svc.DirectoryFd, -1);
         int n = 0;
         if (svc.HasLog && svc.LogPipeWrite >= 0) Plan(r, ref n, 1, svc.LogPipeWrite);
         r->FdCount = n;

@@ -114,7 +114,7 @@ public class ErrorEndToEndTests
     {
         using var b = new TempBase();
         var list = Tools.Run("perpps-tools", b.Path, "--list");
-        Assert.Equal((0, "perpctl\nperpls\nperpstat\nperpok\nperphup\nperpmetrics\n"), (list.ExitCode, list.Stdout));
+        Assert.Equal((0, "perpctl\nperpls\nperpstat\nperpok\nperphup\nperpmetrics\nperp-import\n"), (list.ExitCode, list.Stdout));
         Assert.Equal((0, "", "version: perpok 2.07\n"), Triple(Tools.Run("perpps-tools", b.Path, "perpok", "-V")));
         Assert.Equal(100, Tools.Run("perpps-tools", b.Path, "nosuchtool").ExitCode);
 

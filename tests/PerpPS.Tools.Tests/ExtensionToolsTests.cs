@@ -24,7 +24,7 @@ public class ExtensionToolsTests
         oldPid = Perp.MainPid(line);
         Assert.Equal(0, Libc.Kill(oldPid, SignalNames.SIGKILL));
         int old = oldPid;
-        Wait.Until(() => perp.Ls("sleeper") is var l && l.StartsWith("[+ +++ +++]") && Perp.MainPid(l) != old, "restarted");
+        Wait.Until(() => perp.Ls("sleeper") is var l && l.StartsWith("[+ +++ +++]") && Perp.MainPid(l) is var p && p != old && p > 0, "restarted");
         return perp;
     }
 

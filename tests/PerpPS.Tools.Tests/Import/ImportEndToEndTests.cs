@@ -81,6 +81,9 @@ public sealed class ImportEndToEndTests
         File.AppendAllText(Path.Combine(src, "finish"), "[ \"$2\" = 9 ] && exit 125\nexit 0\n");
         Assert.Equal(0, ImportFixture.PerpImport("-b", b.Path, "-e", "-L", src).ExitCode);
         TempBase.WriteScript(Path.Combine(b.Service("cache"), "rc.log"), "[ \"$1\" = start ] && exec cat >> ../cache.log\nexit 0\n");
+        // Its dependencies.d names base and db: present, so the dependency wait is passed.
+        b.AddService("base", Scripts.Forever);
+        b.AddService("db", Scripts.Forever);
         using var perpd = Perpd(b);
         string log = Path.Combine(b.Path, "cache.log");
         WaitLines(log, "^cache starting$");
@@ -136,6 +139,9 @@ public sealed class ImportEndToEndTests
         var r = ImportFixture.PerpImport("-b", b.Path, "-e", Path.Combine(dir, "webapp.service"));
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("webapp.service:9: Type=notify", r.Stderr);
+        // Requires=db and Wants=cache (both After=) became its dependencies: present here.
+        b.AddService("db", Scripts.Forever);
+        b.AddService("cache", Scripts.Forever);
         using var perpd = Perpd(b);
         string current = Path.Combine(b.Service("webapp"), "log", "current");
         string up = WaitLines(current, "server up: ")[0];

@@ -1,0 +1,72 @@
+#Requires -Version 7.4
+# Issue #9, the module side, on a real perpd: the extended fields of PerpService,
+# Watch-PerpService's event objects, and waits that report a death at once.
+
+BeforeAll {
+    . $PSScriptRoot/PerpTestHelpers.ps1
+    Import-Module $PerpModule -Force
+    $tb = New-TestBase -Populate {
+        param($b)
+        New-PerpService -Base $b -Name steady -Command 'sleep 100000' -NoLog -Enable 3>$null | Out-Null
+        New-PerpService -Base $b -Name three -Command 'sleep 0.3; exit 3' -NoLog -Down -Enable 3>$null | Out-Null
+    }
+    $base = $tb.Base
+    Wait-PerpService -Base $base -Name steady -Timeout 30
+}
+
+AfterAll { Remove-TestBase $tb }
+
+Describe 'Extended status fields' -Tag CI, Events {
+    It 'a kill -9 shows as LastSignal 9, Killed, one more restart and a new pid' {
+        $before = Get-PerpService -Base $base steady
+        Stop-Process -Id $before.Pid -Force
+        $after = Wait-PerpService -Base $base steady -Status Up -NewProcess -Timeout 30 -PassThru -ErrorAction Stop
+        $after.Pid | Should -Not -Be $before.Pid
+        $after.LastExitKind | Should -Be Killed
+        $after.LastSignal | Should -Be 9
+        $after.LastExitCode | Should -BeNullOrEmpty
+        $after.Restarts | Should -Be ($before.Restarts + 1)
+        $after.LastExitTime | Should -BeOfType [DateTime]
+    }
+
+    It 'ConvertTo-Json writes Status and LastExitKind by name' {
+        $json = Get-PerpService -Base $base steady | ConvertTo-Json -Depth 2 | ConvertFrom-Json
+        $json.Status | Should -Be 'Up'
+        $json.LastExitKind | Should -Be 'Killed'
+    }
+}
+
+Describe 'Watch-PerpService' -Tag CI, Events {
+    It 'writes an Exited event with the signal for a kill -9' {
+        $victim = (Get-PerpService -Base $base steady).Pid
+        $job = Start-ThreadJob -ScriptBlock {
+            param($module, $b)
+            Import-Module $module
+            Watch-PerpService -Base $b -Name steady -Timeout 20 | Where-Object Event -eq Exited | Select-Object -First 1
+        } -ArgumentList $PerpModule, $base
+        # The watcher subscribes before it reads anything: give it a moment, then kill.
+        Wait-Until { $job.State -eq 'Running' } -TimeoutSeconds 10 | Should -BeTrue
+        Start-Sleep -Milliseconds 500
+        Stop-Process -Id $victim -Force
+        $ev = $job | Wait-Job -Timeout 30 | Receive-Job
+        $job | Remove-Job -Force
+        $ev | Should -Not -BeNullOrEmpty
+        $ev.Name | Should -Be 'steady'
+        "$($ev.Event)" | Should -Be 'Exited'
+        $ev.Pid | Should -Be $victim
+        $ev.Signal | Should -Be 9
+    }
+
+    It 'ends at its timeout with no event for a quiet service' {
+        $events = @(Watch-PerpService -Base $base -Name three -Timeout 1)
+        $events.Count | Should -Be 0
+    }
+}
+
+Describe 'Waits report a death at once' -Tag CI, Events {
+    It 'Start-PerpService of a service that exits 3 fails with PerpServiceExited naming 3' {
+        { Start-PerpService -Base $base three -Timeout 30 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PerpServiceExited*' -ExpectedMessage '*code 3*'
+        Stop-PerpService -Base $base three -ErrorAction SilentlyContinue
+    }
+}
