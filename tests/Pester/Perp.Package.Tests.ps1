@@ -36,10 +36,14 @@ Describe 'Install-PSResource Perp from a local repository' -Tag CI, Package {
         $repo = Join-Path $TestDrive 'repo'
         New-Item -ItemType Directory $home2, $repo | Out-Null
         Copy-Item $nupkg $repo
+        # PSResourceGet keeps its repository list per user whatever HOME says: a unique name,
+        # unregistered at the end.
+        $repoName = 'PerpTest' + [guid]::NewGuid().ToString('N')
         $script = @"
 `$ErrorActionPreference = 'Stop'
-Register-PSResourceRepository -Name PerpLocal -Uri '$repo' -Trusted
-Install-PSResource -Name Perp -Repository PerpLocal -Scope CurrentUser -TrustRepository -Quiet
+Register-PSResourceRepository -Name $repoName -Uri '$repo' -Trusted
+try { Install-PSResource -Name Perp -Repository $repoName -Scope CurrentUser -TrustRepository -Quiet }
+finally { Unregister-PSResourceRepository -Name $repoName }
 Import-Module Perp
 `$m = Get-Module Perp
 "module=`$(`$m.Version) base=`$(`$m.ModuleBase)"
