@@ -118,7 +118,7 @@ Describe 'Get-PerpService -Include and -Exclude' -Tag CI, Fixes {
 Describe 'Name completion' -Tag CI, Fixes {
     BeforeDiscovery {
         Import-Module (Join-Path $PSScriptRoot '../../module/Perp.psd1') -Force
-        $completing = @(Get-Command -Module Perp | Where-Object { $_.Parameters.ContainsKey('Name') -and $_.Name -ne 'New-PerpService' } |
+        $completing = @(Get-Command -Module Perp | Where-Object { $_.Parameters.ContainsKey('Name') -and $_.Name -notin 'New-PerpService', 'Import-PerpService' } |
             ForEach-Object { @{ Command = $_.Name } })
     }
 
