@@ -11,6 +11,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ./build.sh || { echo "test.sh: build failed"; echo "tests: 0 passed, 1 failed"; exit 1; }
 export PERPPS_BIN=$root/out/bin
 
+# What the tests use beyond the SDK, installed when missing before anything runs: pwsh 7.6.9
+# and Pester 5.9.1 into .tools/, Debian's openssh-server and strace (a failed install fails
+# the run: Pester is never skipped).
+tools=$root/.tools
+dev/install-test-tools.sh "$tools"
+tools_status=$?
+
 results=$(mktemp -d)
 log=$results/dotnet-test.log
 dotnet test PerpPS.sln -c Release --nologo --results-directory "$results" 2>&1 | tee "$log"
@@ -22,10 +29,8 @@ read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" 
   awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
-# Pester: pwsh 7.6.9 and Pester 5.9.1 are installed into .tools/ when missing (a failed
-# install fails the run: Pester is never skipped), then tests/Pester runs on the same build.
-tools=$root/.tools
-if dev/install-test-tools.sh "$tools"; then
+# Pester: tests/Pester on the same build.
+if [ "$tools_status" -eq 0 ]; then
   echo "test.sh: running the Pester suite (tests/Pester)"
   PSModulePath="$tools/Modules" "$tools/pwsh/pwsh" -NoProfile -NoLogo -File dev/run-pester.ps1 2>&1 | tee "$results/pester.log"
   pester_status=${PIPESTATUS[0]}

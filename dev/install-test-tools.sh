@@ -35,13 +35,14 @@ fi
 mkdir -p "$tools/Modules/Pester"
 ln -sfn "$pester_dir" "$tools/Modules/Pester/$pester_version"
 
-# sshd for the remoting test: a Debian package, the one thing installed system-wide.
-if ! [ -x /usr/sbin/sshd ]; then
-  echo "install-test-tools: installing openssh-server (apt-get)"
-  if [ "$(id -u)" -ne 0 ]; then echo "install-test-tools: root is needed to install openssh-server" >&2; exit 1; fi
+# Debian packages, the only things installed system-wide: sshd for the remoting test, strace
+# for the reliability suite's fault injection (EpollFailureTests).
+if ! [ -x /usr/sbin/sshd ] || ! [ -x /usr/bin/strace ]; then
+  echo "install-test-tools: installing openssh-server and strace (apt-get)"
+  if [ "$(id -u)" -ne 0 ]; then echo "install-test-tools: root is needed to install openssh-server and strace" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends openssh-server openssh-client >/dev/null
+  apt-get install -y -qq --no-install-recommends openssh-server openssh-client strace >/dev/null
   # The package's own sshd is not wanted: the test runs its own on a port of its own.
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now ssh >/dev/null 2>&1 || true; fi
 fi
