@@ -329,13 +329,15 @@ public sealed class PolicyTests
         string journal = Path.Combine(b.Scratch, "journal");
         b.AddService("deaf", $$"""
             case $1 in
-              start) trap "" TERM; while :; do sleep 0.1; done ;;
+              start) trap "" TERM; echo deaf >> {{journal}}; while :; do sleep 0.1; done ;;
               reset) echo "reset $*" >> {{journal}} ;;
             esac
             exit 0
             """);
         using var d = DaemonProcess.Start(b.Path, ["-t", "400"]);
         int pid = Perp.WaitMainUp(b.Path, "deaf");
+        // Only once TERM is ignored does the stop need the SIGKILL (a d before the trap ends it at once).
+        Perp.WaitLines(journal, l => l == "deaf");
         Assert.Equal(0, Perp.Command(b.Path, "deaf", 'd'));
         Perp.WaitLines(journal, l => l.Contains("signal 9 SIGKILL"));
         Assert.False(ProcessKiller.IsAlive(pid));
