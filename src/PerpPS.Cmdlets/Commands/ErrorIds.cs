@@ -50,4 +50,12 @@ internal static class ErrorIds
     public const string DaemonSignalFailed = "PerpDaemonSignalFailed";
     /// <summary>Import-PerpService: the source cannot be imported (not a service, no ExecStart=, unreadable).</summary>
     public const string ImportFailed = "PerpServiceImportFailed";
+    /// <summary>Stop-PerpService without -Force: services that depend on this one still run (as Stop-Service's ServiceHasDependentServices).</summary>
+    public const string HasDependents = "PerpServiceHasDependents";
+    /// <summary>Start-PerpService: the service is in a dependency cycle, which perpd never starts.</summary>
+    public const string DependencyCycle = "PerpServiceDependencyCycle";
+    /// <summary>Start-PerpService: a dependency does not exist, is not active, or refused to start.</summary>
+    public const string DependencyFailed = "PerpServiceDependencyFailed";
+    /// <summary>New-/Set-PerpService: a policy parameter value perpd could not use.</summary>
+    public const string InvalidPolicy = Engine.PolicyFiles.InvalidPolicy;
 }

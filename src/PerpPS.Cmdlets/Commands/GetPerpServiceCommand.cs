@@ -45,8 +45,34 @@ public sealed class GetPerpServiceCommand : PerpCmdlet
         var names = ExpandNames(b, Name).Where(name =>
             (include == null || include.Any(p => p.IsMatch(name))) && (exclude == null || !exclude.Any(p => p.IsMatch(name))));
         // One bulk status request for all of them (L), not one query each.
-        foreach (var service in ReadServices(b, names)) WriteObject(service);
+        var services = ReadServices(b, names);
+        if (!RequiredServices && !DependentServices)
+        {
+            foreach (var service in services) WriteObject(service);
+            return;
+        }
+        // Each related service once, in the order met.
+        var related = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            var relatedNames = RequiredServices ? service.RequiredServices : [];
+            if (DependentServices) relatedNames = [.. relatedNames, .. service.DependentServices];
+            foreach (string n in relatedNames)
+                if (seen.Add(n)) related.Add(n);
+        }
+        foreach (var service in ReadServices(b, related)) WriteObject(service);
     }
+
+    /// <summary>Writes the services each matched service depends on (its RequiredServices) instead of it, as Get-Service -RequiredServices.</summary>
+    [Parameter]
+    [Alias("SDO", "ServicesDependedOn")]
+    public SwitchParameter RequiredServices { get; set; }
+
+    /// <summary>Writes the services that depend on each matched service (its DependentServices) instead of it, as Get-Service -DependentServices.</summary>
+    [Parameter]
+    [Alias("DS")]
+    public SwitchParameter DependentServices { get; set; }
 
     private static WildcardPattern[]? Patterns(string[]? texts) =>
         texts?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToArray();

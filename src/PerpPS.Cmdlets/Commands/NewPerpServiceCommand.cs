@@ -12,7 +12,7 @@ namespace PerpPS.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "PerpService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PerpService))]
-public sealed class NewPerpServiceCommand : PerpCmdlet
+public sealed partial class NewPerpServiceCommand : PerpCmdlet
 {
     /// <summary>The directory name of the new service (no '/', not starting with '.').</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -61,6 +61,8 @@ public sealed class NewPerpServiceCommand : PerpCmdlet
             return;
         }
         string path = Path.Combine(b, Name);
+        // A bad policy value is refused before anything is created.
+        if (PlanPolicy(Name) is not { } policy) return;
         if (!ShouldProcess(Name, $"Create Perp service in {b}")) return;
         if (FileStatus.TryStat(path, out _) == 0)
         {
@@ -74,7 +76,17 @@ public sealed class NewPerpServiceCommand : PerpCmdlet
             if (!NoLog) WriteScript(Path.Combine(path, "rc.log"), RunscriptWriter.Log(RunscriptWriter.FindTinylog(), LogDirectory));
             if (Down) File.WriteAllBytes(Path.Combine(path, "flag.down"), Array.Empty<byte>());
             if (Once) File.WriteAllBytes(Path.Combine(path, "flag.once"), Array.Empty<byte>());
-            if (Enable) StickyBit.Set(path, true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, ErrorIds.FileError, ErrorCategory.WriteError, Name));
+            return;
+        }
+        // The policy files are in place before perpd can first start the service.
+        if (!ApplyPolicy(b, Name, policy)) return;
+        try
+        {
+            if (Enable) _ = StickyBit.Set(path, true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -61,9 +61,11 @@ public abstract partial class PerpCmdlet
                 case ReplyKind.Status:
                     ServiceReader.ApplyStatus(service, reply.Status.Status, now);
                     ExtendedFields.Apply(service, reply.Status);
+                    ApplyDependencies(service);
                     read.Add(service);
                     break;
                 case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
+                    ApplyDependencies(service);
                     read.Add(service);
                     break;
                 case ReplyKind.Error:

@@ -108,7 +108,11 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             return null;
         }
         var service = ServiceReader.FromDisk(baseDirectory, name, stat);
-        if (!queryDaemon) return service;
+        if (!queryDaemon)
+        {
+            ApplyDependencies(service);
+            return service;
+        }
         var connection = Connection(baseDirectory);
         var now = Tai64N.Now();
         ExtendedReply reply;
@@ -126,9 +130,11 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             case ReplyKind.Status:
                 ServiceReader.ApplyStatus(service, reply.Status.Status, now);
                 ExtendedFields.Apply(service, reply.Status);
+                ApplyDependencies(service);
                 return service;
             case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
                 // perpd does not know this directory: inactive, or sticky but not scanned yet.
+                ApplyDependencies(service);
                 return service;
             case ReplyKind.Error:
                 WriteError(new ErrorRecord(new PosixException(reply.Errno, $"status query for {name} failed"),
@@ -167,6 +173,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             ServiceReader.ApplyStatus(fresh, reply.Status.Status, now);
             ExtendedFields.Apply(fresh, reply.Status);
         }
+        ApplyDependencies(fresh);
         return fresh;
     }
 
@@ -176,9 +183,11 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Polls the service until <paramref name="reached"/> holds, with a progress record;
-    /// 0 seconds = no limit. Writes PerpServiceWaitTimeout and returns null on timeout.
+    /// 0 seconds = no limit. Writes PerpServiceWaitTimeout and returns null on timeout;
+    /// <paramref name="onTimeout"/>, when it escalates (returns true) at the first timeout, buys one more.
     /// </summary>
-    internal PerpService? WaitFor(PerpService service, Func<PerpService, bool> reached, string goal, double timeoutSeconds, double minimumUptimeSeconds = 0)
+    internal PerpService? WaitFor(PerpService service, Func<PerpService, bool> reached, string goal, double timeoutSeconds, double minimumUptimeSeconds = 0,
+        Func<PerpService, bool>? onTimeout = null)
     {
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(Math.Abs(service.Name.GetHashCode() % 100000) + 1,
@@ -205,11 +214,16 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
                 if (reached(fresh) && (minimumUptimeSeconds <= 0 || ExactUptimeSeconds(fresh) >= minimumUptimeSeconds))
                     break;
             }
+            if (timeoutSeconds > 0 && clock.Elapsed.TotalSeconds >= timeoutSeconds && onTimeout != null && onTimeout(current))
+            {
+                onTimeout = null;
+                clock.Restart();
+            }
             if (timeoutSeconds > 0 && clock.Elapsed.TotalSeconds >= timeoutSeconds)
             {
                 if (shown) EndProgress(progress);
                 var e = new TimeoutException(
-                    $"Perp service '{service.Name}' did not become {goal} within {timeoutSeconds} seconds; it is {current.Status}.");
+                    $"Perp service '{service.Name}' did not become {goal} within {timeoutSeconds} seconds; it is {StatusText(current)}.");
                 WriteError(new ErrorRecord(e, ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout, current));
                 return null;
             }

@@ -59,10 +59,14 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
     /// at the end, so restarting 100 services takes about as long as restarting one; the
     /// cmdlet still returns only when each has reached its state or timed out.
     /// </summary>
-    internal PerpService? Settle(PerpService service, Func<PerpService, bool> reached, string goal)
+    /// <remarks>
+    /// <paramref name="onTimeout"/> (Stop-PerpService -Force) is called once when the timeout
+    /// is reached: when it returns true (it escalated), the wait goes on for another timeout.
+    /// </remarks>
+    internal PerpService? Settle(PerpService service, Func<PerpService, bool> reached, string goal, Func<PerpService, bool>? onTimeout = null)
     {
         if (NoWait) return service;
-        _pending.Add(new PendingWait(service, reached, goal, Stopwatch.StartNew(), _since, FailsWhenRunEnds));
+        _pending.Add(new PendingWait(service, reached, goal, Stopwatch.StartNew(), _since, FailsWhenRunEnds) { OnTimeout = onTimeout });
         return null;
     }
 
@@ -102,12 +106,17 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
                     if (PassThru) WriteObject(fresh);
                     continue;
                 }
+                if (Timeout > 0 && wait.Clock.Elapsed.TotalSeconds >= Timeout && wait.OnTimeout is { } escalate && escalate(fresh ?? wait.Service))
+                {
+                    wait.OnTimeout = null;
+                    wait.Clock.Restart();
+                }
                 if (Timeout > 0 && wait.Clock.Elapsed.TotalSeconds >= Timeout)
                 {
                     _pending.RemoveAt(i);
                     var current = fresh ?? wait.Service;
                     WriteError(new ErrorRecord(
-                        new TimeoutException($"Perp service '{current.Name}' did not become {wait.Goal} within {Timeout} seconds; it is {current.Status}."),
+                        new TimeoutException($"Perp service '{current.Name}' did not become {wait.Goal} within {Timeout} seconds; it is {StatusText(current)}."),
                         ErrorIds.WaitTimeout, ErrorCategory.OperationTimeout, current));
                     continue;
                 }
@@ -143,6 +152,8 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
     {
         /// <summary>The latest reading of the service.</summary>
         public PerpService Current { get; set; } = Service;
+        /// <summary>What to do once at the timeout (true: escalated, wait on); null when nothing (or done).</summary>
+        public Func<PerpService, bool>? OnTimeout { get; set; }
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace PerpPS.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PerpService))]
-public sealed class SetPerpServiceCommand : PerpServiceActionCmdlet
+public sealed partial class SetPerpServiceCommand : PerpServiceActionCmdlet
 {
     /// <summary>
     /// -Once: main is not restarted after its current run (a stopped service is started once,
@@ -28,6 +28,7 @@ public sealed class SetPerpServiceCommand : PerpServiceActionCmdlet
 
     protected override PerpService? Act(PerpService service)
     {
+        if (HasPolicyParameters && (PlanPolicy(service.Name) is not { } policy || !ApplyPolicy(service.Base, service.Name, policy))) return null;
         if (StartupType is { } type && !WriteStartupType(service, type)) return null;
         // Only a -Once that was given (-Once or -Once:$false) changes the flag.
         if (!MyInvocation.BoundParameters.ContainsKey(nameof(Once))) return service;

@@ -5,12 +5,13 @@ namespace PerpPS.Cmdlets;
 
 /// <summary>
 /// Start-PerpService: perpctl u (o for a service flagged once, so it keeps running once),
-/// then waits until main is Up (a once service: until it has started). Starting a running
+/// then waits until main is Up (a once service: until it has started); a service with
+/// readiness is Up only once ready. Its dependencies are started first. Starting a running
 /// service is success.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "PerpService", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PerpService))]
-public sealed class StartPerpServiceCommand : PerpServiceActionCmdlet
+public sealed partial class StartPerpServiceCommand : PerpServiceActionCmdlet
 {
     /// <summary>Start the logger too (perpctl U).</summary>
     [Parameter]
@@ -26,6 +27,8 @@ public sealed class StartPerpServiceCommand : PerpServiceActionCmdlet
         if (RefuseUnsupervised(service)) return null;
         bool logUp = !IncludeLog || service.Log is null || service.Log.Status == PerpServiceStatus.Up;
         if (service.Status == PerpServiceStatus.Up && logUp) return service;
+        // Its dependencies first, as Start-Service does: perpd holds this start until they are ready.
+        if (!StartDependencies(service)) return null;
         var since = Tai64N.Now();
         if (IncludeLog && service.HasLog && !Send(service, ControlCommand.Up, CommandFlags.Log)) return null;
         bool once = service.Once;

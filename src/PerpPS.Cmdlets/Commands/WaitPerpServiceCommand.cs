@@ -25,7 +25,7 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
     public int MinimumUptime { get; set; }
 
     /// <summary>Waiting for Up: main's run ending meanwhile is PerpServiceExited, not a wait to time out.</summary>
-    internal override bool ExitIsFailure => Status == PerpServiceStatus.Up;
+    internal override bool ExitIsFailure => Status == PerpServiceStatus.Up || Ready;
 
     /// <summary>
     /// Wait for a process started after the service object was read (a pid other than the
@@ -33,6 +33,13 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
     /// </summary>
     [Parameter]
     public SwitchParameter NewProcess { get; set; }
+
+    /// <summary>
+    /// Wait until main is also ready (it wrote its notification-fd line, passed its first
+    /// check, or has run half a second): Ready is $true. Against a perpd without readiness, Up is ready.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Ready { get; set; }
 
     /// <summary>Emit the service once it reached the state.</summary>
     [Parameter]
@@ -44,9 +51,11 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
         // start time is compared too, so a reused pid still counts as new.
         int oldPid = service.Pid;
         var oldStart = service.Record?.Main.When;
-        string goal = (MinimumUptime > 0 ? $"{Status} for {MinimumUptime}s" : Status.ToString()) + (NewProcess ? $" with a process other than {oldPid}" : "");
+        string goal = (MinimumUptime > 0 ? $"{Status} for {MinimumUptime}s" : Status.ToString()) + (Ready ? " and ready" : "")
+                      + (NewProcess ? $" with a process other than {oldPid}" : "");
         var reached = WaitFor(service,
-            s => s.Status == Status && (!NewProcess || (s.Pid != 0 && (s.Pid != oldPid || s.Record?.Main.When != oldStart))),
+            s => s.Status == Status && (!Ready || (s.Ready ?? s.Status == PerpServiceStatus.Up))
+                 && (!NewProcess || (s.Pid != 0 && (s.Pid != oldPid || s.Record?.Main.When != oldStart))),
             goal, Timeout, MinimumUptime);
         if (reached != null && PassThru) WriteObject(reached);
     }

@@ -21,6 +21,7 @@ internal static class ExtendedFields
         service.LastRunTime = m.LastRunTime;
         service.Restarts = (int)Math.Min(m.Restarts, int.MaxValue);
         service.StartFailures = (int)Math.Min(m.StartFailures, int.MaxValue);
+        PolicyFields.Apply(service, status);
         if (service.Log is { } log && status.Status.HasLog)
         {
             var l = status.Log;

@@ -31,4 +31,14 @@ public enum PerpServiceStatus : long
     Deactivating,
     /// <summary>perpd is deactivating the service and will activate it afresh (perpls <c>R</c>).</summary>
     Reactivating,
+    /// <summary>
+    /// perpd gave up on main (file give-up: too many failed starts): it stays down until an
+    /// explicit start (Start-PerpService, perpctl u).
+    /// </summary>
+    Failed,
+    /// <summary>
+    /// Main wants up but its start waits for a dependency (file dependencies) to be up and
+    /// ready; WaitingFor names it, WaitReason says why (not ready, not active, a cycle).
+    /// </summary>
+    WaitingForDependency,
 }

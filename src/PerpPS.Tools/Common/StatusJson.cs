@@ -1,3 +1,4 @@
+using PerpPS.Core.Policy;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -34,7 +35,7 @@ internal static class StatusJson
                     w.WriteString("errno", Errno.Name(row.Errno));
                     break;
                 default:
-                    WriteStatus(w, row.Status, row.Extended, now);
+                    WriteStatus(w, row.Status, row.Extended, row.WaitingFor, now);
                     break;
             }
             w.WriteEndObject();
@@ -42,7 +43,7 @@ internal static class StatusJson
         return new Line().B(buffer.WrittenSpan);
     }
 
-    private static void WriteStatus(Utf8JsonWriter w, StatusRecord s, ExtendedStatus ext, Tai64N now)
+    private static void WriteStatus(Utf8JsonWriter w, StatusRecord s, ExtendedStatus ext, DependencyWaitReason? wait, Tai64N now)
     {
         bool cull = (s.Flags & ServiceFlags.Cull) != 0;
         w.WriteString("state", !cull ? "active" : (s.Flags & ServiceFlags.Cycle) != 0 ? "reactivating" : "deactivating");
@@ -51,7 +52,7 @@ internal static class StatusJson
         Time(w, "activated", s.Activated);
         w.WriteNumber("activatedSeconds", Tai64N.RoundedSecondsBetween(now, s.Activated));
         w.WritePropertyName("main");
-        WriteSub(w, s.Main, ext.HasExtension ? ext.Main : null, now);
+        WriteSub(w, s.Main, ext.HasExtension ? ext.Main : null, now, wait);
         w.WritePropertyName("log");
         if (s.HasLog) WriteSub(w, s.Log, ext.HasExtension ? ext.Log : null, now);
         else w.WriteNullValue();
@@ -66,7 +67,7 @@ internal static class StatusJson
         return Tai64N.RoundedSecondsBetween(now, sub.When) < 1 ? "starting" : "up";
     }
 
-    private static void WriteSub(Utf8JsonWriter w, SubserviceStatus sub, SubserviceExtension? ext, Tai64N now)
+    private static void WriteSub(Utf8JsonWriter w, SubserviceStatus sub, SubserviceExtension? ext, Tai64N now, DependencyWaitReason? wait = null)
     {
         w.WriteStartObject();
         w.WriteString("state", StateOf(sub, now));
@@ -108,13 +109,13 @@ internal static class StatusJson
             w.WriteNumber("restartsSinceStart", e.RestartsSinceStart);
             w.WriteNumber("startFailures", e.StartFailures);
             w.WriteNumber("processGroup", e.ProcessGroup);
-            WritePolicy(w, e, sub);
+            WritePolicy(w, e, sub, wait);
         }
         w.WriteEndObject();
     }
 
     /// <summary>The service-policy figures (docs/service-policy.md); null where perpd does not maintain them.</summary>
-    private static void WritePolicy(Utf8JsonWriter w, SubserviceExtension e, SubserviceStatus sub)
+    private static void WritePolicy(Utf8JsonWriter w, SubserviceExtension e, SubserviceStatus sub, DependencyWaitReason? wait)
     {
         w.WritePropertyName("policy");
         if ((e.Present & ExtensionFields.Policy) == 0)
@@ -131,6 +132,9 @@ internal static class StatusJson
         w.WriteBoolean("inBackoff", (f & PolicyFlags.Backoff) != 0);
         w.WriteBoolean("failed", (f & PolicyFlags.Failed) != 0);
         w.WriteBoolean("waitingForDependency", (f & PolicyFlags.WaitingForDependency) != 0);
+        // perpstat names what it waits for (Core's DependencyWait); null when not waiting or not looked up.
+        if (wait != null) w.WriteString("waitingFor", wait.Dependency); else w.WriteNull("waitingFor");
+        if (wait != null) w.WriteString("waitReason", wait.ToString()); else w.WriteNull("waitReason");
         w.WriteEndObject();
     }
 

@@ -16,7 +16,7 @@ internal enum RowKind
 /// <summary>One line of perpls: the name as given (bytes) and what the query found.</summary>
 /// <remarks><see cref="Extended"/> carries the protocol extension's figures when perpd sent them (HasExtension).</remarks>
 internal sealed record ServiceRow(byte[] Name, RowKind Kind, StatusRecord Status = default, string? ErrorMessage = null, int Errno = 0,
-    ExtendedStatus Extended = default)
+    ExtendedStatus Extended = default, PerpPS.Core.Policy.DependencyWaitReason? WaitingFor = null)
 {
     public static ServiceRow NotActivated(byte[] name) => new(name, RowKind.NotActivated);
 

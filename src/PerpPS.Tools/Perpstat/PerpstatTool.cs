@@ -1,4 +1,5 @@
 using PerpPS.Core.Client;
+using PerpPS.Core.Policy;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Tools.Cli;
@@ -52,14 +53,14 @@ internal static class PerpstatTool
             switch (reply.Kind)
             {
                 case ReplyKind.Status when json:
-                    tool.Out(StatusJson.Format(Perpls.ServiceRow.Answered(sv, reply.Status), now));
+                    tool.Out(StatusJson.Format(Perpls.ServiceRow.Answered(sv, reply.Status) with { WaitingFor = WaitingFor(client, sv, reply.Status) }, now));
                     break;
                 case ReplyKind.Status:
                     foreach (Line line in StatusReport.Format(sv, reply.Status.Status, now)) tool.Out(line);
                     if (reply.Status.HasExtension)
                     {
                         foreach (Line line in HistoryReport.Format(reply.Status, now)) tool.Out(line);
-                        foreach (Line line in PolicyReport.Format(reply.Status)) tool.Out(line);
+                        foreach (Line line in PolicyReport.Format(reply.Status, WaitingFor(client, sv, reply.Status))) tool.Out(line);
                     }
                     break;
                 case ReplyKind.Error:
@@ -75,5 +76,23 @@ internal static class PerpstatTool
         }
         tool.Output.Flush();
         return 0;
+    }
+
+    /// <summary>
+    /// What a service whose start waits for a dependency waits for (perpd's record has the flag
+    /// only): Core's DependencyWait over the dependencies files and the dependencies' status.
+    /// perpstat runs in the base directory, so names are relative to it.
+    /// </summary>
+    private static DependencyWaitReason? WaitingFor(ControlClient client, byte[] sv, ExtendedStatus status)
+    {
+        if ((status.Main.Present & ExtensionFields.Policy) == 0 || (status.Main.Policy & PolicyFlags.WaitingForDependency) == 0) return null;
+        try
+        {
+            return DependencyWait.Find(".", System.Text.Encoding.UTF8.GetString(sv).TrimEnd('/'), id => client.QueryExtended(id));
+        }
+        catch (ControlException)
+        {
+            return null;
+        }
     }
 }

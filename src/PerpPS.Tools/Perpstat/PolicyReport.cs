@@ -1,3 +1,4 @@
+using PerpPS.Core.Policy;
 using PerpPS.Core.Protocol;
 using PerpPS.Tools.Io;
 
@@ -10,14 +11,15 @@ namespace PerpPS.Tools.Perpstat;
 ///   main policy: starting, not ready yet
 ///   main policy: ready, healthy, backoff 8 seconds
 ///   main policy: failed (gave up; perpctl u starts it again)
-///   main policy: waiting for a dependency
+///   main policy: waiting for a dependency: store
+///   main policy: waiting for a dependency: dependency cycle: a -> b -> a
 /// </code>
 /// A plain service that is up and ready (or down) gets no line, so the output of services
 /// without policy files is the history view unchanged.
 /// </summary>
 internal static class PolicyReport
 {
-    public static IEnumerable<Line> Format(ExtendedStatus status)
+    public static IEnumerable<Line> Format(ExtendedStatus status, DependencyWaitReason? wait = null)
     {
         var e = status.Main;
         if ((e.Present & ExtensionFields.Policy) == 0) yield break;
@@ -26,7 +28,7 @@ internal static class PolicyReport
         var f = e.Policy;
         var parts = new List<string>();
         if ((f & PolicyFlags.Failed) != 0) parts.Add("failed (gave up; perpctl u starts it again)");
-        if ((f & PolicyFlags.WaitingForDependency) != 0) parts.Add("waiting for a dependency");
+        if ((f & PolicyFlags.WaitingForDependency) != 0) parts.Add(wait != null ? "waiting for a dependency: " + wait : "waiting for a dependency");
         if (running) parts.Add((f & PolicyFlags.Ready) != 0 ? "ready" : "starting, not ready yet");
         if ((f & PolicyFlags.Healthy) != 0) parts.Add("healthy");
         if ((f & PolicyFlags.Unhealthy) != 0) parts.Add($"unhealthy ({e.HealthFailures} failed check{(e.HealthFailures == 1 ? "" : "s")})");
