@@ -107,7 +107,7 @@ public class CompletionAndSerializationTests(SessionFixture fixture) : IClassFix
         var view = XDocument.Load(Path.Combine(ModulePaths.ModuleDirectory, "Perp.format.ps1xml")).Descendants("View")
             .First(v => v.Element("Name")!.Value == "PerpService" && v.Element("TableControl") != null);
         var labels = view.Descendants("TableColumnHeader").Select(h => h.Element("Label")!.Value).ToArray();
-        Assert.Equal(["Panel", "Name", "Status", "Uptime", "Pids"], labels);
+        Assert.Equal(["Panel", "Name", "Status", "Uptime", "Pids", "Policy"], labels);
         var blocks = view.Descendants("ScriptBlock").Select(b => b.Value).ToArray();
         string Render(string name, string block) =>
             _ps.Invoke("$_ = Get-PerpService -Base $args[0] $args[1]; & ([scriptblock]::Create($args[2]))", pb.Path, name, block).ThrowOnError().Output.Single().ToString()!;
@@ -117,5 +117,6 @@ public class CompletionAndSerializationTests(SessionFixture fixture) : IClassFix
         Assert.Equal("-s/-s", Render("standby", blocks[0]));
         Assert.Equal("-/-", Render("standby", blocks[1]));
         Assert.StartsWith(web.Pid + "/", Render("web", blocks[1]));
+        Assert.Equal("", Render("web", blocks[2])); // no policy to speak of: an empty column
     }
 }

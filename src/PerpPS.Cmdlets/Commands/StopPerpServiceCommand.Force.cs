@@ -25,15 +25,17 @@ public sealed partial class StopPerpServiceCommand
     private static bool Running(PerpService s) =>
         s.Record != null && !s.WantDown && s.Status is not (PerpServiceStatus.Deactivating or PerpServiceStatus.Reactivating);
 
-    /// <summary>Refuses (false) with running dependants unless -Force; with -Force stops them, in stop order, and waits for each.</summary>
+    /// <summary>
+    /// Refuses (false) with running dependants unless -Force; with -Force stops them. Either
+    /// way every dependant still stopping is waited for (in stop order) before this one stops.
+    /// </summary>
     private bool StopDependants(PerpService service)
     {
         var map = DependencyMap(service.Base);
         IReadOnlyList<string>? DependenciesOf(string n) => map.GetValueOrDefault(n);
         var direct = DependantsOf(service.Base, service.Name)
             .Select(n => ReadServiceQuietly(service.Base, n)).OfType<PerpService>().Where(Running).ToList();
-        if (direct.Count == 0) return true;
-        if (!Force)
+        if (direct.Count > 0 && !Force)
         {
             string names = string.Join("', '", direct.Select(d => d.Name));
             WriteError(new ErrorRecord(new InvalidOperationException(
@@ -52,11 +54,15 @@ public sealed partial class StopPerpServiceCommand
         foreach (string name in DependencyGraph.StopOrder(all, DependenciesOf))
         {
             var dependant = ReadServiceQuietly(service.Base, name);
-            if (dependant == null || dependant.Record == null || (IsDown(dependant) && dependant.WantDown)) continue;
-            WriteVerbose($"Stopping '{name}', which depends on '{service.Name}'.");
-            if (!Send(dependant, ControlCommand.Down)) return false;
+            if (dependant == null || dependant.Record == null || IsDown(dependant)) continue;
+            if (!dependant.WantDown)
+            {
+                if (!Force) continue; // not a direct dependant: it does not hold this stop
+                WriteVerbose($"Stopping '{name}', which depends on '{service.Name}'.");
+                if (!Send(dependant, ControlCommand.Down)) return false;
+            }
             if (NoWait) continue;
-            if (WaitFor(dependant, IsDown, $"Down before '{service.Name}' stops", Timeout, onTimeout: KillGroup) == null) return false;
+            if (WaitFor(dependant, IsDown, $"Down before '{service.Name}' stops", Timeout, onTimeout: Force ? KillGroup : null) == null) return false;
         }
         return true;
     }

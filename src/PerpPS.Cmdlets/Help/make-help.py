@@ -211,6 +211,43 @@ OUTPUT_TEXT = {
     'Void': 'None.',
 }
 
+# The service policy beyond perp (docs/service-policy.md, issue #10), added to the cmdlets
+# it concerns: the parameters shared by New- and Set-PerpService, and what the others gained.
+POLICY_PARAMS = {
+    'DependsOn': 'Services this one needs up and ready before perpd starts it: written one name a line to the file dependencies. Start-PerpService starts them first; Stop-PerpService of one of them refuses while this one runs (PerpServiceHasDependents). Set-PerpService -DependsOn @() removes the file.',
+    'ReadyFd': 'The descriptor, 3 to 1023, on which the start target reports readiness by writing a newline (file notification-fd, as s6). Until then the service is Starting, not Up, and Start-PerpService waits. $null (Set-PerpService) removes the file.',
+    'HealthCheck': 'The health check perpd runs in the service directory every -CheckInterval seconds once the service is ready (file check, as runit): /bin/sh script text (a #!/bin/sh line is added when it has none) or the path of an existing file, which is copied. Exit 0 is Healthy; check-retries (3) failures in a row restart the service. Without -ReadyFd the first passing check makes the service ready. $null or an empty string removes it.',
+    'CheckInterval': 'Seconds between health checks, 1 to 86400 (file check-interval; default 10). $null removes the file.',
+    'StopTimeout': 'Seconds, 0.001 to 86400, from the stop signal to SIGKILL of the whole process group (file timeout-kill, written in milliseconds, as s6). Any stop then stops the group and nothing of it survives. $null removes the file.',
+    'StopSignal': 'The signal a stop sends to the process group (file down-signal, as s6): a name such as TERM, INT, QUIT, HUP (with or without SIG) or a number; KILL and STOP are refused. $null or an empty string removes the file.',
+    'RestartBackoff': 'Cap in seconds, 1 to 86400, of the restart delay of a crash loop (file restart-backoff): 1, 2, 4, ... up to the cap; a run longer than the cap resets it. $null removes the file.',
+    'GiveUp': '"N T" or N, T: N failed starts within T seconds put the service in Failed, with no more restarts until Start-PerpService (file give-up). $null removes the file.',
+}
+POLICY_NOTE = ' The policy parameters (-DependsOn, -ReadyFd, -HealthCheck, -CheckInterval, -StopTimeout, -StopSignal, -RestartBackoff, -GiveUp) write the plain files perpd reads at each start of the service (docs/service-policy.md). Each value is checked by perpd\'s own rule first: a value perpd could not use is a PerpServiceInvalidPolicy error (category InvalidArgument) and nothing is written.'
+for _name in ('New-PerpService', 'Set-PerpService'):
+    H[_name]['params'].update(POLICY_PARAMS)
+    H[_name]['description'] += POLICY_NOTE
+H['New-PerpService']['examples'].append(
+    ("New-PerpService app -Command '/srv/app/run' -DependsOn store -ReadyFd 3 -HealthCheck 'curl -fs localhost:8080/health' -StopTimeout 5 -RestartBackoff 30 -GiveUp 5, 60 -Enable",
+     'A service that starts once store is ready, reports its own readiness on fd 3, is health-checked, gets 5 seconds to stop, backs off a crash loop up to 30 s and gives up after 5 failed starts within a minute.'))
+H['Set-PerpService']['synopsis'] = 'Changes a service\'s once flag, its startup type or its policy files.'
+H['Set-PerpService']['examples'].append(
+    ("Set-PerpService web -StopTimeout 60 -StopSignal QUIT -ReadyFd $null", 'web gets a minute to stop after SIGQUIT from its next start on, and no longer reports readiness.'))
+H['Get-PerpService']['description'] += ' The service policy (docs/service-policy.md) adds Ready (main runs and is ready: it reported on its notification-fd, passed its first check, or has run half a second), Health (Healthy, Unhealthy, Unknown) and HealthFailures ($null against a perpd without the policy), RequiredServices (its dependencies file) and DependentServices (the services that name it), the names Get-Service uses, and two statuses: Failed (perpd gave up after give-up\'s failed starts; Start-PerpService clears it) and WaitingForDependency, with WaitingFor (the dependency) and WaitReason (e.g. "store (not an active service)", "dependency cycle: a -> b -> a"). A running service that is not ready yet is Starting.'
+H['Get-PerpService']['params'].update({
+    'RequiredServices': 'Writes, instead of each matched service, the services it depends on (its RequiredServices), as Get-Service -RequiredServices.',
+    'DependentServices': 'Writes, instead of each matched service, the services that depend on it (its DependentServices), as Get-Service -DependentServices.'})
+H['Get-PerpService']['examples'].append(
+    ("Get-PerpService app -RequiredServices; Get-PerpService | Where-Object Status -eq WaitingForDependency | Select-Object Name, WaitReason", 'What app depends on; which services wait, and for what.'))
+H['Start-PerpService']['description'] += ' A service with readiness (notification-fd or check) is Up only once ready, so the cmdlet returns after the service said so. The services it depends on (file dependencies, directly or not) are started first, as Start-Service does; perpd holds the start until they are up and ready. A service in a dependency cycle is not started (PerpServiceDependencyCycle), nor one whose dependency does not exist or is not active (PerpServiceDependencyFailed). Starting a Failed service (perpd gave up on it) starts it again.'
+H['Start-PerpService']['examples'].append(("Start-PerpService app -Verbose", 'Starts store (app depends on it) and then app; returns once app is ready.'))
+H['Stop-PerpService']['description'] += ' A service that running services depend on (their dependencies file names it) is not stopped: a PerpServiceHasDependents error, as Stop-Service does. With -Force the dependants are stopped first (dependants before what they depend on, each waited for until Down), and a service still running -Timeout seconds after its stop signal gets SIGKILL, through perpd and to its whole process group, so nothing of it survives; a warning says so.'
+H['Stop-PerpService']['params'].update({'Force': 'Stops the services that depend on this one first, and escalates a stop that outlives -Timeout to SIGKILL of the process group (perpctl k and kill(-pgid)).'})
+H['Stop-PerpService']['examples'].append(("Stop-PerpService store -Force -Timeout 5", 'Stops app (it depends on store), then store; whatever still runs 5 seconds after its SIGTERM is killed.'))
+H['Wait-PerpService']['params'].update({'Ready': 'Also waits until main is ready (Ready is $true): it reported on its notification-fd, passed its first check, or has run half a second. Against a perpd without readiness, Up counts as ready.'})
+H['Wait-PerpService']['examples'].append(("Restart-PerpService store -NoWait; Wait-PerpService store -Ready -Timeout 60", 'Waits until the new store reports readiness.'))
+
+
 def e(s):
     return escape(str(s))
 

@@ -62,6 +62,13 @@ public sealed class PerpObjectConverter : PSTypeConverter
             LastRunTime = Get<TimeSpan?>(pso, "LastRunTime"),
             Restarts = Get<int?>(pso, "Restarts"),
             StartFailures = Get<int?>(pso, "StartFailures"),
+            Ready = Get<bool?>(pso, "Ready"),
+            Health = NullableEnum<PerpServiceHealth>(pso, "Health"),
+            HealthFailures = Get<int?>(pso, "HealthFailures"),
+            RequiredServices = Strings(pso, "RequiredServices"),
+            DependentServices = Strings(pso, "DependentServices"),
+            WaitingFor = Get<string>(pso, "WaitingFor"),
+            WaitReason = Get<string>(pso, "WaitReason"),
         };
     }
 
@@ -83,6 +90,16 @@ public sealed class PerpObjectConverter : PSTypeConverter
     /// <summary>A nullable enum: null stays null (not available), else by name.</summary>
     private static T? NullableEnum<T>(PSObject pso, string name) where T : struct, Enum =>
         pso.Properties[name]?.Value is { } v && System.Enum.TryParse(v.ToString(), ignoreCase: true, out T parsed) ? parsed : null;
+
+    /// <summary>A deserialized string[] arrives as a list of strings (or PSObjects around them).</summary>
+    private static string[] Strings(PSObject pso, string name)
+    {
+        object? value = pso.Properties[name]?.Value;
+        if (value is PSObject inner) value = inner.BaseObject;
+        return value is System.Collections.IEnumerable items and not string
+            ? items.Cast<object?>().Select(i => (i is PSObject p ? p.BaseObject : i)?.ToString() ?? "").ToArray()
+            : [];
+    }
 
     private static T? Get<T>(PSObject pso, string name)
     {
