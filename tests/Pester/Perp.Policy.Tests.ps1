@@ -153,6 +153,17 @@ while :; do sleep 0.2; done
         (Get-PerpService -Base $base bottom -DependentServices).Name | Should -Be 'mid'
     }
 
+    It 'the policy fields survive Export-Clixml and Import-Clixml' {
+        $file = Join-Path $TestDrive 'mid.xml'
+        Get-PerpService -Base $base mid | Export-Clixml -LiteralPath $file
+        $back = Import-Clixml -LiteralPath $file
+        $back | Should -BeOfType [PerpPS.Cmdlets.PerpService]
+        $back.RequiredServices | Should -Be @('bottom')
+        $back.DependentServices | Should -Be @('top')
+        $back.Health | Should -Be Unknown
+        $back.Ready | Should -BeFalse
+    }
+
     It 'Start-PerpService of the top one starts its dependencies first' {
         Start-PerpService -Base $base top -Timeout 120 -ErrorAction Stop
         foreach ($n in 'bottom', 'mid', 'top') { (Get-PerpService -Base $base $n).Status | Should -Be Up -Because "$n was started" }
