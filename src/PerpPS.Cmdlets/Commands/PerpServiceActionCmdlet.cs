@@ -80,6 +80,10 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
         using var events = new EventWaiter();
         foreach (var w in _pending) events.Open(w.Service.Base);
         HashSet<ServiceId>? touched = null;
+        // -PassThru writes the services in the order they were given, not in the order they
+        // became ready (readiness comes from perpd's events, in any order).
+        var given = _pending.ToList();
+        var reachedBy = new Dictionary<PendingWait, PerpService>(ReferenceEqualityComparer.Instance);
         while (_pending.Count > 0)
         {
             TimeSpan? timeMatters = null, left = null;
@@ -103,7 +107,7 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
                 if (fresh != null && wait.Reached(fresh))
                 {
                     _pending.RemoveAt(i);
-                    if (PassThru) WriteObject(fresh);
+                    if (PassThru) reachedBy[wait] = fresh;
                     continue;
                 }
                 if (Timeout > 0 && wait.Clock.Elapsed.TotalSeconds >= Timeout && wait.OnTimeout is { } escalate && escalate(fresh ?? wait.Service))
@@ -140,6 +144,8 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
             }
             touched = Sleep(events, timeMatters, left);
         }
+        foreach (var wait in given)
+            if (reachedBy.TryGetValue(wait, out var reached)) WriteObject(reached);
         if (shown)
         {
             progress.RecordType = ProgressRecordType.Completed;
