@@ -9,14 +9,15 @@ namespace PerpPS.Core.Import;
 /// <item><c>run</c> holds ExecStartPre= and ExecStart= (with WorkingDirectory=, UMask=,
 /// StandardOutput=file:), run as User= with the unit's environment;</item>
 /// <item><c>rc.main</c> start execs <c>runenv ./environment</c> (Environment=), <c>runenv FILE</c>
-/// (EnvironmentFile=, read at each start), <c>runlimit</c> (Limit*=), <c>runuid</c> (User=, Group=)
-/// and then ./run, with stderr joined to stdout as systemd's default;</item>
+/// (EnvironmentFile=, read at each start), <c>runuid</c> (User=, Group=), <c>runnotify</c>
+/// (Type=notify: NOTIFY_SOCKET, READY=1 → the notification fd), <c>runlimit</c> (Limit*=) and
+/// then ./run, with stderr joined to stdout as systemd's default;</item>
 /// <item>reset runs ExecStopPost= (with systemd's $EXIT_CODE, $EXIT_STATUS, $SERVICE_RESULT),
 /// decides Restart= (no → flag.once; on-failure and the others keep the service down with
 /// <c>perpctl d</c> after an end that should not restart) and waits RestartSec= before a restart;</item>
 /// <item>policy files: timeout-kill (TimeoutStopSec=), down-signal (KillSignal=), dependencies
 /// (the .service units of Requires=, BindsTo=, and Wants= that are also After=), pidfile
-/// (PIDFile= of a Type=forking unit);</item>
+/// (PIDFile= of a Type=forking unit), notification-fd (Type=notify);</item>
 /// <item>rc.log runs tinylog into ./log, where the journal would have had the lines.</item>
 /// </list>
 /// Everything else is a warning naming the line.

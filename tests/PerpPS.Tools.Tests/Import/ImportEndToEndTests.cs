@@ -78,6 +78,8 @@ public sealed class ImportEndToEndTests
         WaitLines(current, @"^web starting: ", 3);
         string serving = Path.Combine(b.Service("web"), "serving");
         Wait.Until(() => int.TryParse(ReadOrEmpty(serving).Trim(), out int worker) && ProcessKiller.IsAlive(worker), "web's worker pid file");
+        // Before its first passing check a failing one only delays readiness: wait for that pass.
+        Wait.Until(() => TestSupport.Perp.Policy(b.Path, "web").HasFlag(PolicyFlags.Healthy), "web healthy again after its restart", TimeSpan.FromSeconds(60));
         File.WriteAllText(serving, "gone\n");
         Wait.Until(() => TestSupport.Perp.Policy(b.Path, "web").HasFlag(PolicyFlags.Unhealthy), "web unhealthy by its check", TimeSpan.FromSeconds(60));
         Assert.Equal(0, Perpctl(b, "d", "web").ExitCode);
@@ -170,6 +172,44 @@ public sealed class ImportEndToEndTests
         using var perpd = Perpd(b);
         WaitLines(Path.Combine(b.Service("app-web"), "log", "current"), @"^\d{8}T\d{6}\.\d{6}: web on port 5000 in staging$");
         WaitLs(b, "app-worker", @"^\[\+ \+\+\+ \+\+\+\]  app-worker  uptime: ");
+    }
+
+    [Fact]
+    public void Systemd_forking_unit_is_supervised_through_its_pid_file_restarted_when_killed_and_stopped_on_down()
+    {
+        using var b = new TempBase();
+        string pidFile = Path.Combine(b.Scratch, "daemon.pid");
+        string unit = Path.Combine(b.Scratch, "daemon.service");
+        // A program that can only daemonize itself: it forks away and writes where the child went.
+        File.WriteAllText(unit, "[Unit]\nDescription=A self-daemonizing program\n\n[Service]\nType=forking\n" +
+            $"PIDFile={pidFile}\nExecStart=/bin/sh -c 'sleep 1000 & echo $! > {pidFile}'\nRestart=always\n");
+        Assert.Equal(0, ImportFixture.PerpImport("-b", b.Path, "-e", "-L", unit).ExitCode);
+        Assert.Equal(pidFile + "\n", File.ReadAllText(Path.Combine(b.Service("daemon"), "pidfile")));
+        int ReadPid() => int.TryParse(ReadOrEmpty(pidFile).Trim(), out int p) ? p : 0;
+        var started = new List<int>();
+        try
+        {
+            using var perpd = Perpd(b);
+            var up = TestSupport.Perp.WaitStatus(b.Path, "daemon", s => s.Main.IsRunning && (int)s.Main.Pid == ReadPid(), "daemon supervised by its pid file");
+            int first = (int)up.Main.Pid;
+            started.Add(first);
+            Assert.Equal("sleep 1000", ProcFs.CommandLine(first));
+
+            // Killed: restarted through reset and start (a new daemon, a new pid file).
+            ProcessKiller.KillAll([first]);
+            var again = TestSupport.Perp.WaitStatus(b.Path, "daemon", s => s.Main.IsRunning && s.Main.Pid != first && (int)s.Main.Pid == ReadPid(), "daemon restarted");
+            int second = (int)again.Main.Pid;
+            started.Add(second);
+
+            // Down: the daemon is signalled and stays down.
+            Assert.Equal(0, Perpctl(b, "d", "daemon").ExitCode);
+            Wait.Until(() => ProcFs.State(second) is null or 'Z', "the daemonized sleep to end");
+            WaitLs(b, "daemon", @"^\[\+ \.\.\. ---\]  daemon  ");
+        }
+        finally
+        {
+            ProcessKiller.KillAll(started);
+        }
     }
 
     /// <summary>A /proc/PID/status row's values ("Uid:" → real, effective, saved, filesystem).</summary>
