@@ -3,7 +3,7 @@ using PerpPS.Runtools.Common;
 namespace PerpPS.Runtools;
 
 /// <summary>
-/// perpps-runtools: one executable for tinylog, sissylog, the 14 runtools and perpboot.
+/// perpps-runtools: one executable for tinylog, sissylog, the 15 runtools and perpboot.
 /// It answers to the basename of its real argv[0] (one link per name is installed); called
 /// by its own name it takes the program name from its first argument, and prints every
 /// name it answers to for --list.

@@ -28,7 +28,14 @@ internal static class ToolCatalog
         ("runtool", RunTool.Run),
         ("runtrap", RunTrap.Run),
         ("runuid", RunUid.Run),
+        ("runnotify", RunNotify.Run),
         ("perpboot", PerpBoot.Run),
+    };
+
+    /// <summary>Programs the binary runs for its own tools, answered to but not listed (no link is made).</summary>
+    private static readonly (string Name, ToolMain Main)[] Internal =
+    {
+        (RunNotify.ListenerName, NotifyListener.Run),
     };
 
     public static IEnumerable<string> Names
@@ -41,7 +48,7 @@ internal static class ToolCatalog
 
     public static bool TryGet(string name, out ToolMain main)
     {
-        foreach (var e in Entries)
+        foreach (var e in Entries.Concat(Internal))
         {
             if (e.Name != name) continue;
             main = e.Main;

@@ -26,6 +26,7 @@ public sealed class ConventionTests : IDisposable
     [InlineData("runtool")]
     [InlineData("runtrap")]
     [InlineData("runuid")]
+    [InlineData("runnotify")]
     [InlineData("sissylog")]
     public void Invalid_option_is_a_usage_error_with_the_usage_line(string tool)
     {
@@ -55,6 +56,7 @@ public sealed class ConventionTests : IDisposable
     [InlineData("runtool")]
     [InlineData("runtrap", "a", "b")]
     [InlineData("runuid", "nobody")]
+    [InlineData("runnotify", "-d", "3")]
     public void Too_few_arguments_is_a_usage_error(string tool, params string[] args)
     {
         var r = Bin.Run(tool, args);

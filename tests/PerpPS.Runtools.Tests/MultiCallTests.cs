@@ -10,7 +10,7 @@ public sealed class MultiCallTests
     public static readonly string[] Names =
     {
         "tinylog", "sissylog", "runargs", "runargv0", "runchoom", "rundetach", "rundeux", "runenv", "runfile",
-        "runlimit", "runlock", "runpause", "runsession", "runtool", "runtrap", "runuid", "perpboot",
+        "runlimit", "runlock", "runpause", "runsession", "runtool", "runtrap", "runuid", "runnotify", "perpboot",
     };
 
     [Fact]

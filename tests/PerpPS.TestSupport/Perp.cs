@@ -95,4 +95,13 @@ public static class Perp
             $"{count} matching line(s) in {path}:\n{string.Join('\n', Lines(path))}", timeout);
         return found;
     }
+
+    /// <summary>Main's policy flags (Ready, Healthy, …) from perpd's extended status.</summary>
+    public static PolicyFlags Policy(string baseDirectory, string name)
+    {
+        using var c = ControlClient.ConnectToBase(baseDirectory, ClientTimeout);
+        var r = c.QueryExtended(Id(Path.Combine(baseDirectory, name)));
+        if (!r.HasStatus || !r.Status.HasExtension) throw new InvalidOperationException($"no extended status for {name}");
+        return r.Status.Main.Policy;
+    }
 }

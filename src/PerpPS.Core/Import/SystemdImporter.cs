@@ -9,14 +9,15 @@ namespace PerpPS.Core.Import;
 /// <item><c>run</c> holds ExecStartPre= and ExecStart= (with WorkingDirectory=, UMask=,
 /// StandardOutput=file:), run as User= with the unit's environment;</item>
 /// <item><c>rc.main</c> start execs <c>runenv ./environment</c> (Environment=), <c>runenv FILE</c>
-/// (EnvironmentFile=, read at each start), <c>runlimit</c> (Limit*=), <c>runuid</c> (User=, Group=)
-/// and then ./run, with stderr joined to stdout as systemd's default;</item>
+/// (EnvironmentFile=, read at each start), <c>runuid</c> (User=, Group=), <c>runnotify</c>
+/// (Type=notify: NOTIFY_SOCKET, READY=1 → the notification fd), <c>runlimit</c> (Limit*=) and
+/// then ./run, with stderr joined to stdout as systemd's default;</item>
 /// <item>reset runs ExecStopPost= (with systemd's $EXIT_CODE, $EXIT_STATUS, $SERVICE_RESULT),
 /// decides Restart= (no → flag.once; on-failure and the others keep the service down with
 /// <c>perpctl d</c> after an end that should not restart) and waits RestartSec= before a restart;</item>
 /// <item>policy files: timeout-kill (TimeoutStopSec=), down-signal (KillSignal=), dependencies
 /// (the .service units of Requires=, BindsTo=, and Wants= that are also After=), pidfile
-/// (PIDFile= of a Type=forking unit);</item>
+/// (PIDFile= of a Type=forking unit), notification-fd (Type=notify);</item>
 /// <item>rc.log runs tinylog into ./log, where the journal would have had the lines.</item>
 /// </list>
 /// Everything else is a warning naming the line.
@@ -111,8 +112,9 @@ internal static class SystemdImporter
         }
         svc.AddText("run", run.ToString(), executable: true);
 
-        // The chain rc.main puts before ./run: environment, limits, identity.
+        // The chain rc.main puts before ./run: environment, then identity, readiness and limits.
         var chain = new List<string>();
+        var tail = new List<string>();
         var conditional = new List<string>();
         var environment = new StringBuilder();
         foreach (var e in TakeAll("Service", "Environment"))
@@ -147,15 +149,26 @@ internal static class SystemdImporter
         if (Take("Service", "DynamicUser") is { Value: "yes" or "true" or "1" } dyn)
             svc.Warn(dyn.File, dyn.Line, "DynamicUser= is not carried over: make a user for it and set User=");
         if (user != null)
-            chain.Add(tools.Command("runuid") + " -s" + (group != null ? " -g " + Shell.Quote(group) : "") + " " + Shell.Quote(user));
+            tail.Add(tools.Command("runuid") + " -s" + (group != null ? " -g " + Shell.Quote(group) : "") + " " + Shell.Quote(user));
         else if (group != null)
         {
             var g = unit.Last("Service", "Group")!;
             svc.Warn(g.File, g.Line, "Group= without User=: not carried over (runuid needs an account)");
         }
+        // Type=notify: runnotify after runuid, so its listener runs as the service's user and
+        // accepts that user's READY=1.
+        bool notify = type is "notify" or "notify-reload" && NotifyAccess(svc, Take("Service", "NotifyAccess"));
+        string? runnotify = notify ? tools.Command("runnotify") + " -d " + NotifyFd : null;
         // runlimit comes last: the .NET runtime of every runtool raises the soft RLIMIT_NOFILE to
         // the hard limit when it starts, so a runtool after runlimit would undo LimitNOFILE=.
-        if (limits.Count > 0) chain.Add(tools.Command("runlimit") + " " + string.Join(' ', limits));
+        string? runlimit = limits.Count > 0 ? tools.Command("runlimit") + " " + string.Join(' ', limits) : null;
+        var startTail = new List<string>(tail);
+        if (runnotify != null) startTail.Add(runnotify);
+        if (runlimit != null)
+        {
+            startTail.Add(runlimit);
+            tail.Add(runlimit);
+        }
 
         var rc = new Runscript($"Imported from the systemd unit {path} by perp-import.",
             "perpd runs: rc.main start NAME, then after each exit rc.main reset NAME exit CODE | signal NUM NAME.");
@@ -163,12 +176,13 @@ internal static class SystemdImporter
         rc.Start.Add("exec 2>&1");
         if (conditional.Count == 0)
         {
-            rc.Start.Add("exec " + string.Join("", chain.Select(c => c + " ")) + "./run");
+            rc.Start.Add("exec " + string.Join("", chain.Concat(startTail).Select(c => c + " ")) + "./run");
         }
         else
         {
-            // Optional EnvironmentFile=-: read only when present, so the chain is built at run time.
-            rc.Start.Add("set -- ./run");
+            // Optional EnvironmentFile=-: read only when present, so the chain is built at run
+            // time, its runenv between the unit's other environment and the identity.
+            rc.Start.Add("set -- " + string.Join("", startTail.Select(c => c + " ")) + "./run");
             for (int c = conditional.Count - 1; c >= 0; c--) rc.Start.Add(conditional[c]);
             if (chain.Count > 0) rc.Start.Add("exec " + string.Join(" ", chain) + " \"$@\"");
             else rc.Start.Add("exec \"$@\"");
@@ -189,7 +203,7 @@ internal static class SystemdImporter
             rc.Reset.Add("if [ \"$3\" = exit ]; then EXIT_CODE=exited EXIT_STATUS=$4; [ \"$4\" = 0 ] && SERVICE_RESULT=success || SERVICE_RESULT=exit-code");
             rc.Reset.Add("else EXIT_CODE=killed EXIT_STATUS=${5#SIG} SERVICE_RESULT=signal; fi");
             rc.Reset.Add("export EXIT_CODE EXIT_STATUS SERVICE_RESULT");
-            rc.Reset.Add(string.Join("", chain.Select(c => c + " ")) + "./stop-post");
+            rc.Reset.Add(string.Join("", chain.Concat(tail).Select(c => c + " ")) + "./stop-post");
         }
         RestartPolicy(svc, unit, rc, Take, tools);
 
@@ -215,7 +229,7 @@ internal static class SystemdImporter
                     svc.Warn(typeEntry!.File, typeEntry.Line, "Type=forking without PIDFile=: perpd cannot find the daemon once it forks; give it PIDFile= (or run it in the foreground) and import again");
                 break;
             case "notify" or "notify-reload":
-                Notify(svc, typeEntry!, tools);
+                if (notify) svc.AddText(PolicyFiles.NotificationFd, NotifyFd + "\n");
                 break;
             default:
                 svc.Warn(typeEntry!.File, typeEntry.Line, $"Type={type} is not carried over: run as Type=simple");
@@ -521,8 +535,22 @@ internal static class SystemdImporter
         if (deps.Count > 0) svc.AddText(PolicyFiles.Dependencies, string.Join("", deps.Select(d => d + "\n")));
     }
 
-    private static void Notify(ImportedService svc, UnitEntry type, ToolPaths tools)
+    /// <summary>The notification fd perpd gives rc.main of a Type=notify unit (runnotify -d).</summary>
+    private const string NotifyFd = "3";
+
+    /// <summary>
+    /// NotifyAccess=: main, exec and all are served alike (runnotify accepts notifications from
+    /// any process of the service's user); none means systemd ignores them, so no readiness.
+    /// </summary>
+    private static bool NotifyAccess(ImportedService svc, UnitEntry? access)
     {
-        svc.Warn(type.File, type.Line, $"Type={type.Value}: sd_notify readiness is not carried over (no NOTIFY_SOCKET under perp); the service counts as up once started");
+        if (access == null || access.Value is "main" or "exec" or "all") return true;
+        if (access.Value == "none")
+        {
+            svc.Warn(access.File, access.Line, "NotifyAccess=none: notifications are not read, so the service is ready half a second after it starts");
+            return false;
+        }
+        svc.Warn(access.File, access.Line, $"NotifyAccess={access.Value} is not understood: served as NotifyAccess=all");
+        return true;
     }
 }

@@ -1,7 +1,7 @@
 namespace PerpPS.Core.Import;
 
 /// <summary>
-/// How generated runscripts name perp's programs (runenv, runuid, runlimit, tinylog,
+/// How generated runscripts name perp's programs (runenv, runuid, runnotify, runlimit, tinylog,
 /// perpctl). perpd's PATH at boot need not be the importing shell's, so each is written as an
 /// absolute path when it can be found: on PATH, else in the extra directories (the importing
 /// program's own, the module's bin), else as the multi-call binary there with the program name

@@ -72,8 +72,12 @@ public sealed class ImportConversionTests
         Assert.Equal(("webapp", ImportFormat.Systemd), (svc.Name, svc.Format));
         string bin = RepoPaths.BinDirectory;
         string rc = ImportFixture.Text(svc, "rc.main");
+        // The identity, readiness (Type=notify) and limits come after all of the environment, the
+        // optional EnvironmentFile=- included; runlimit last, runnotify after runuid.
+        Assert.Contains($"set -- {bin}/runuid -s -g @GROUP@ @USER@ {bin}/runnotify -d 3 {bin}/runlimit -o 4096 ./run\n", rc);
         Assert.Contains($"[ -r @DIR@/webapp.local.env ] && set -- {bin}/runenv @DIR@/webapp.local.env \"$@\"\n", rc);
-        Assert.Contains($"exec {bin}/runenv ./environment {bin}/runenv @DIR@/webapp.env {bin}/runuid -s -g @GROUP@ @USER@ {bin}/runlimit -o 4096 \"$@\"\n", rc);
+        Assert.Contains($"exec {bin}/runenv ./environment {bin}/runenv @DIR@/webapp.env \"$@\"\n", rc);
+        Assert.Equal("3\n", ImportFixture.Text(svc, "notification-fd"));
         // Restart=on-failure: a clean end keeps it down; RestartSec=5 waits before a restart.
         Assert.Contains($"'exit 0'|'signal 1'|'signal 2'|'signal 13'|'signal 15') {bin}/perpctl -q d \"$(pwd)\" ;;", rc);
         Assert.Contains("*) sleep 5 ;;", rc);
@@ -89,14 +93,13 @@ public sealed class ImportConversionTests
         Assert.Contains("tinylog -t log", ImportFixture.Text(svc, "rc.log"));
         string unit = ImportFixture.Path_("systemd/webapp.service");
         var lines = svc.Warnings.Where(w => w.SourceFile == unit).Select(w => (w.Line, w.Message.Split(' ')[0])).ToList();
-        Assert.Contains((9, "Type=notify:"), lines);
-        Assert.Contains((18, "ExecReload="), lines);
-        Assert.Contains((24, "PrivateTmp="), lines);
-        Assert.Contains((25, "NoNewPrivileges="), lines);
+        Assert.Contains((19, "ExecReload="), lines);
+        Assert.Contains((25, "PrivateTmp="), lines);
+        Assert.Contains((26, "NoNewPrivileges="), lines);
         // The fixture's EnvironmentFile= (not instantiated here) does not exist: said, since the start would fail.
-        Assert.Contains((12, "@DIR@/webapp.env"), lines);
-        // The rest of User= … LimitNOFILE= (lines 10-17, 19-23) is carried over: no warning names it.
-        Assert.DoesNotContain(lines, l => l.Line is >= 10 and <= 17 and not 12 or >= 19 and <= 23);
+        Assert.Contains((13, "@DIR@/webapp.env"), lines);
+        // The rest of Type=notify … LimitNOFILE= (lines 9-18, 20-24) is carried over: no warning names it.
+        Assert.DoesNotContain(lines, l => l.Line is >= 9 and <= 18 and not 13 or >= 20 and <= 24);
     }
 
     [Fact]
@@ -112,6 +115,36 @@ public sealed class ImportConversionTests
             var once = ServiceImporter.Import(Path.Combine(dir, "oneshot.service"), ImportFixture.Options()).Single();
             Assert.True(once.Has("flag.once"), "Restart= defaults to no");
             Assert.Contains(once.Warnings, w => w.Line == 3 && w.Message.StartsWith("KillMode=mixed"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Systemd_notify_unit_runs_through_runnotify_unless_notify_access_is_none()
+    {
+        string bin = RepoPaths.BinDirectory;
+        string dir = Directory.CreateTempSubdirectory("perpps-unit-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "plain.service"), "[Service]\nType=notify\nExecStart=/usr/bin/app\n");
+            var plain = ServiceImporter.Import(Path.Combine(dir, "plain.service"), ImportFixture.Options()).Single();
+            Assert.Contains($"exec {bin}/runnotify -d 3 ./run\n", ImportFixture.Text(plain, "rc.main"));
+            Assert.Equal("3\n", ImportFixture.Text(plain, "notification-fd"));
+            Assert.Empty(plain.Warnings);
+
+            File.WriteAllText(Path.Combine(dir, "deaf.service"), "[Service]\nType=notify\nNotifyAccess=none\nExecStart=/usr/bin/app\n");
+            var deaf = ServiceImporter.Import(Path.Combine(dir, "deaf.service"), ImportFixture.Options()).Single();
+            Assert.DoesNotContain("runnotify", ImportFixture.Text(deaf, "rc.main"));
+            Assert.False(deaf.Has("notification-fd"));
+            Assert.Contains(deaf.Warnings, w => w.Line == 3 && w.Message.StartsWith("NotifyAccess=none"));
+
+            File.WriteAllText(Path.Combine(dir, "simple.service"), "[Service]\nExecStart=/usr/bin/app\n");
+            var simple = ServiceImporter.Import(Path.Combine(dir, "simple.service"), ImportFixture.Options()).Single();
+            Assert.DoesNotContain("runnotify", ImportFixture.Text(simple, "rc.main"));
+            Assert.False(simple.Has("notification-fd"));
         }
         finally
         {
@@ -164,7 +197,10 @@ public sealed class ImportConversionTests
         Assert.Equal(0, r.ExitCode);
         Assert.Equal($"imported runit {ImportFixture.Path_("runit/web")} as {b.Service("web")} (enabled)\n" +
                      $"imported runit {ImportFixture.Path_("runit/svlogd-app")} as {b.Service("svlogd-app")} (enabled)\n", r.Stdout);
-        Assert.Contains($"perp-import: warning: {ImportFixture.Path_("runit/svlogd-app/log/run")}:2: uses svlogd", r.Stderr);
+        // svlogd named in log/run is warned about unless runit is installed here (then it runs as it is).
+        string svlogdWarning = $"perp-import: warning: {ImportFixture.Path_("runit/svlogd-app/log/run")}:2: uses svlogd";
+        if (OnPath("svlogd")) Assert.DoesNotContain(svlogdWarning, r.Stderr);
+        else Assert.Contains(svlogdWarning, r.Stderr);
         Assert.EndsWith("perp-import: warning: perpd is not running on " + b.Path + ": the services start when it does\n", r.Stderr);
         Assert.True(File.GetUnixFileMode(b.Service("web")).HasFlag(UnixFileMode.StickyBit));
         Assert.Equal(File.ReadAllText(ImportFixture.Path_("runit/web/run")), File.ReadAllText(Path.Combine(b.Service("web"), "run")));
@@ -176,4 +212,7 @@ public sealed class ImportConversionTests
         Assert.Equal(100, usage.ExitCode);
         Assert.StartsWith("perp-import usage error: unknown format 'upstart'", usage.Stderr);
     }
+
+    private static bool OnPath(string program) =>
+        ImportFixture.Environment()["PATH"]!.Split(':').Any(d => File.Exists(Path.Combine(d, program)));
 }
