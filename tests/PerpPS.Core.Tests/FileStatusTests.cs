@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PerpPS.Core.Posix;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 

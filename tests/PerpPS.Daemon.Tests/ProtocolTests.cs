@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

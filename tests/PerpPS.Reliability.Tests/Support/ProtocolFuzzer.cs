@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Reliability.Tests.Support;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Tools.Tests.Import;
 
