@@ -6,7 +6,7 @@ using PerpPS.Core.Protocol;
 namespace PerpPS.Core.Tests;
 
 /// <summary>The client against real Unix sockets: a listener in the test plays perpd's part.</summary>
-public class ControlClientTests : IDisposable
+public sealed class ControlClientTests : IDisposable
 {
     private readonly string _base = Directory.CreateTempSubdirectory("perpps-client-").FullName;
     private string SocketPath => PerpPaths.ControlSocket(_base);

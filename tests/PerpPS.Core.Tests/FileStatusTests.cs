@@ -3,7 +3,7 @@ using PerpPS.Core.Posix;
 
 namespace PerpPS.Core.Tests;
 
-public class FileStatusTests : IDisposable
+public sealed class FileStatusTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("perpps-core-").FullName;
 

@@ -7,7 +7,7 @@ public sealed class InstallTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private ToolResult Install(string prefix, string? destdir = null)
+    private static ToolResult Install(string prefix, string? destdir = null)
     {
         var env = new Dictionary<string, string?>
         {
