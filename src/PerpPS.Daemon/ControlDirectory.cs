@@ -42,7 +42,7 @@ internal static unsafe class ControlDirectory
         finally
         {
             Native.Fchdir(baseFd);
-            Libc.Umask(saved);
+            _ = Libc.Umask(saved); // the result is the 0 set above
         }
     }
 

@@ -133,8 +133,32 @@ internal sealed unsafe class Spawner : IDisposable
         }
         r->FdCount = n;
 
+        var result = Launch(r, out int pid, out int pidFd, out int pidFdErrno, out errno);
+        if (result == SpawnResult.ExecFailed)
+        {
+            FailedStep = r->FailedStep;
+            FailedFd = r->FailedFd;
+        }
+        if (result != SpawnResult.Started) return result;
+        sub.Pid = pid;
+        sub.PidFd = pidFd;
+        sub.PidFdErrno = pidFdErrno;
+        return result;
+    }
+
+    /// <summary>
+    /// Runs the shim on a prepared request: ForkFailed (no process; errno), ExecFailed (the
+    /// child reported the step that failed; errno) or Started with the pid and its pidfd
+    /// (-1 with pidFdErrno when none could be had, -1 alone past <see cref="PidFdCeiling"/>).
+    /// </summary>
+    private SpawnResult Launch(SpawnShim.Request* r, out int pid, out int pidFd, out int pidFdErrno, out int errno)
+    {
         int rc = SpawnShim.Spawn(r);
         _used = 0;
+        pid = 0;
+        pidFd = -1;
+        pidFdErrno = 0;
+        errno = 0;
         if (rc != 0)
         {
             errno = rc;
@@ -142,27 +166,24 @@ internal sealed unsafe class Spawner : IDisposable
         }
         if (r->FailedStep != SpawnShim.StepNone)
         {
-            FailedStep = r->FailedStep;
-            FailedFd = r->FailedFd;
             errno = r->Error;
             return SpawnResult.ExecFailed;
         }
-        sub.Pid = r->Pid;
-        sub.PidFd = r->PidFd;
-        sub.PidFdErrno = 0;
-        if (sub.PidFd < 0)
+        pid = r->Pid;
+        pidFd = r->PidFd;
+        if (pidFd < 0)
         {
             // vfork fallback (no clone3): open the pidfd now; pidfds are always close-on-exec.
-            sub.PidFd = Libc.PidfdOpen(sub.Pid, 0);
-            sub.PidFdErrno = sub.PidFd < 0 ? Native.Errno : 0;
+            pidFd = Libc.PidfdOpen(pid, 0);
+            pidFdErrno = pidFd < 0 ? Native.Errno : 0;
         }
-        if (sub.PidFd >= PidFdCeiling)
+        if (pidFd >= PidFdCeiling)
         {
             // Keep the last descriptors for service directories, pipes and clients: past the
             // ceiling a child is watched through SIGCHLD instead (see Supervisor.Watch).
-            Libc.Close(sub.PidFd);
-            sub.PidFd = -1;
-            sub.PidFdErrno = 0;
+            Libc.Close(pidFd);
+            pidFd = -1;
+            pidFdErrno = 0;
         }
         return SpawnResult.Started;
     }
@@ -209,26 +230,7 @@ internal sealed unsafe class Spawner : IDisposable
         int n = 0;
         if (svc.HasLog && svc.LogPipeWrite >= 0) Plan(r, ref n, 1, svc.LogPipeWrite);
         r->FdCount = n;
-        int rc = SpawnShim.Spawn(r);
-        _used = 0;
-        if (rc != 0)
-        {
-            errno = rc;
-            return SpawnResult.ForkFailed;
-        }
-        if (r->FailedStep != SpawnShim.StepNone)
-        {
-            errno = r->Error;
-            return SpawnResult.ExecFailed;
-        }
-        pid = r->Pid;
-        pidFd = r->PidFd >= 0 ? r->PidFd : Libc.PidfdOpen(pid, 0); // vfork fallback: no pidfd from clone
-        if (pidFd >= PidFdCeiling)
-        {
-            Libc.Close(pidFd);
-            pidFd = -1;
-        }
-        return SpawnResult.Started;
+        return Launch(r, out pid, out pidFd, out _, out errno);
     }
 
     /// <summary>

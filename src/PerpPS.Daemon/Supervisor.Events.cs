@@ -46,7 +46,7 @@ internal sealed partial class Supervisor
     private void OnResetExecFailed(Subservice sub, int errno) =>
         Events.Emit(EventKind.ResetDone, sub, 0, ExitKind.ExecFailed, (byte)errno, (uint)errno);
 
-    private void OnRestart(Subservice sub) => sub.NoteRestart();
+    private static void OnRestart(Subservice sub) => sub.NoteRestart();
 
     private void OnStartHeld(Subservice sub, long delayNanoseconds) =>
         Events.Emit(EventKind.StartHeld, sub, detail: EventStream.Milliseconds((ulong)Math.Max(0, delayNanoseconds)));

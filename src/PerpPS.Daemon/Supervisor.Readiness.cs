@@ -153,7 +153,7 @@ internal sealed partial class Supervisor
         return true;
     }
 
-    private void CheckTimeout(Service svc)
+    private static void CheckTimeout(Service svc)
     {
         var p = svc.Policy;
         if (p.CheckPid == 0) return;
@@ -163,7 +163,7 @@ internal sealed partial class Supervisor
     }
 
     /// <summary>The running start ended or the service goes: its check is killed and forgotten.</summary>
-    private void KillCheck(Service svc)
+    private static void KillCheck(Service svc)
     {
         var p = svc.Policy;
         if (p.CheckPid == 0) return;

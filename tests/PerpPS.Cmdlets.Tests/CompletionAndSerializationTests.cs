@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Xml.Linq;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Cmdlets.Tests;
 

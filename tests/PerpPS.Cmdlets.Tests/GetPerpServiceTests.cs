@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Cmdlets.Tests;
 

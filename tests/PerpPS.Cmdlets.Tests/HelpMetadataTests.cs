@@ -10,6 +10,8 @@ namespace PerpPS.Cmdlets.Tests;
 /// </summary>
 public class HelpMetadataTests
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     [Fact]
     public void Help_metadata_matches_the_cmdlets()
     {
@@ -32,7 +34,7 @@ public class HelpMetadataTests
                 }).ToArray(),
             });
         }
-        string fresh = JsonSerializer.Serialize(list, new JsonSerializerOptions { WriteIndented = true });
+        string fresh = JsonSerializer.Serialize(list, Indented);
         string committed = File.ReadAllText(Path.Combine(ModulePaths.Root, "src", "PerpPS.Cmdlets", "Help", "commands.json"));
         if (Normalize(fresh) != Normalize(committed))
         {

@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Cmdlets.Tests;
 
 /// <summary>Import-PerpService: the converters behind a cmdlet (warnings, -WhatIf, -Name, -Enable, errors).</summary>

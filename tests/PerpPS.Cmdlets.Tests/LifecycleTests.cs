@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Cmdlets.Tests;
 
 /// <summary>New, Enable, Disable, Remove, Wait and Test: the directory side of services.</summary>

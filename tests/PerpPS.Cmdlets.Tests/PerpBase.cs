@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Cmdlets.Tests;
 
 /// <summary>A fresh base with the real perpd running on it; everything stopped by pid on dispose.</summary>

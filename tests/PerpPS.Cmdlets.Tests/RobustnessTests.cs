@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Cmdlets.Tests;
 

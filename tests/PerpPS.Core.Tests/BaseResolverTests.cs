@@ -1,5 +1,4 @@
 using PerpPS.Core.Client;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 

@@ -2,12 +2,11 @@ using System.Net.Sockets;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 
 /// <summary>The client against real Unix sockets: a listener in the test plays perpd's part.</summary>
-public class ControlClientTests : IDisposable
+public sealed class ControlClientTests : IDisposable
 {
     private readonly string _base = Directory.CreateTempSubdirectory("perpps-client-").FullName;
     private string SocketPath => PerpPaths.ControlSocket(_base);

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 

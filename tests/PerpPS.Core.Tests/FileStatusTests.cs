@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using PerpPS.Core.Posix;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 
-public class FileStatusTests : IDisposable
+public sealed class FileStatusTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("perpps-core-").FullName;
 

@@ -1,5 +1,4 @@
 using PerpPS.Core.Posix;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 

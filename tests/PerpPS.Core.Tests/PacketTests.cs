@@ -1,5 +1,4 @@
 using PerpPS.Core.Protocol;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using PerpPS.Core.Policy;
 using PerpPS.Core.Posix;
-using Xunit;
 
 namespace PerpPS.Core.Tests;
 

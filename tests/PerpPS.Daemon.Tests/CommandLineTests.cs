@@ -1,6 +1,4 @@
 using PerpPS.Core.Client;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

@@ -1,7 +1,5 @@
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 
@@ -81,8 +79,7 @@ public sealed class ControlCommandTests
         b.AddService("svc", Scripts.Forever);
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "svc");
-        Assert.Equal(0, Perp.Command(b.Path, "svc", 'p'));
-        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
+        Perp.Pause(b.Path, "svc", pid);
         Assert.True(Perp.Status(b.Path, "svc").Main.IsPaused);
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'c'));
         Wait.Until(() => ProcFs.State(pid) == 'S', "process running again");

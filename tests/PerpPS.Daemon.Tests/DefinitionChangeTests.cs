@@ -1,6 +1,3 @@
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Daemon.Tests;
 
 /// <summary>Opt-in restart on a changed definition (file restart-on-change), at a rescan.</summary>

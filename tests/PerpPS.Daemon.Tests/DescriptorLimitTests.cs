@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

@@ -2,8 +2,6 @@ using PerpPS.Core.Client;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

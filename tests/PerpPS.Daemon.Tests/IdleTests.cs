@@ -1,6 +1,3 @@
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Daemon.Tests;
 
 /// <summary>An idle perpd makes no system calls (design: no polling, no timer without a deadline).</summary>

@@ -1,6 +1,3 @@
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Daemon.Tests;
 
 /// <summary>The log pipe perpd holds for the service's whole life (spec §3.11, edge case 9).</summary>

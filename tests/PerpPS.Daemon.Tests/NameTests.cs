@@ -1,6 +1,4 @@
 using System.Text;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

@@ -1,6 +1,4 @@
 using PerpPS.Core.Posix;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 
@@ -17,8 +15,7 @@ public sealed class PausedRestartTests
         b.AddService("svc", Scripts.Forever);
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "svc");
-        Assert.Equal(0, Perp.Command(b.Path, "svc", 'p'));
-        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
+        Perp.Pause(b.Path, "svc", pid);
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'd'));
         Perp.WaitStatus(b.Path, "svc", st => !st.Main.IsRunning, "down");
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'u'));
@@ -35,8 +32,7 @@ public sealed class PausedRestartTests
         b.AddService("svc", Scripts.Forever);
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "svc");
-        Assert.Equal(0, Perp.Command(b.Path, "svc", 'p'));
-        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
+        Perp.Pause(b.Path, "svc", pid);
         Assert.Equal(0, Perp.Command(b.Path, "svc", 'k'));
         var s = Perp.WaitStatus(b.Path, "svc", st => st.Main.Pid != 0 && st.Main.Pid != pid && !st.Main.IsResetting, "restarted");
         Assert.False(s.Main.IsPaused);

@@ -1,6 +1,3 @@
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Daemon.Tests;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using PerpPS.Core.Client;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

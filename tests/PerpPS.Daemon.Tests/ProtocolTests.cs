@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 
@@ -107,11 +105,11 @@ public sealed class ProtocolTests
         Perp.WaitMainUp(b.Path, "svc");
         using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
         var q = Packet(2, 'Q', IdBytes(dir));
-        raw.Send(q[..2]);
+        raw.Send(q.AsSpan(..2));
         Thread.Sleep(50);
-        raw.Send(q[2..10]);
+        raw.Send(q.AsSpan(2..10));
         Thread.Sleep(50);
-        raw.Send(q[10..]);
+        raw.Send(q.AsSpan(10..));
         Assert.Equal((byte)'S', raw.TryReadPacket()![1]);
     }
 

@@ -1,6 +1,3 @@
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Daemon.Tests;
 
 /// <summary>Termination on SIGTERM/SIGINT (spec §2.5) and the stop timeout PerpPS adds.</summary>

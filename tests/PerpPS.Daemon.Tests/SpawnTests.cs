@@ -1,6 +1,4 @@
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Daemon.Tests;
 

@@ -1,8 +1,5 @@
 using System.Text;
 using PerpPS.Core.Protocol;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Reliability.Tests;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
 using PerpPS.Core.Interop;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace PerpPS.Reliability.Tests;
 

@@ -1,8 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Reliability.Tests;
 

@@ -1,9 +1,5 @@
 using PerpPS.Core.Client;
 using PerpPS.Core.Protocol;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace PerpPS.Reliability.Tests;
 

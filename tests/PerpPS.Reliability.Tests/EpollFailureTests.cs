@@ -1,8 +1,5 @@
 using PerpPS.Core.Client;
 using PerpPS.Core.Interop;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Reliability.Tests;
 

@@ -1,7 +1,3 @@
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Reliability.Tests;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using PerpPS.Core.Interop;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Reliability.Tests;
 

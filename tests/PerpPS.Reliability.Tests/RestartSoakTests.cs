@@ -1,8 +1,4 @@
 using PerpPS.Core.Protocol;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-using Xunit.Abstractions;
 
 namespace PerpPS.Reliability.Tests;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using PerpPS.Reliability.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Reliability.Tests;
 

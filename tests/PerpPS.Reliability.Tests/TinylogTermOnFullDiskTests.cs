@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Reliability.Tests;
 

@@ -1,7 +1,3 @@
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Runtools.Tests;
 
 /// <summary>What every runtool shares (spec §13, §14.1): options, usage, exec and PATH search.</summary>

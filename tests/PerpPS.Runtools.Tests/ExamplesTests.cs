@@ -1,7 +1,3 @@
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Runtools.Tests;
 
 /// <summary>The example services log through the real tinylog under the real perpd.</summary>

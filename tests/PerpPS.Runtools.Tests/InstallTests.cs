@@ -1,7 +1,3 @@
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Runtools.Tests;
 
 /// <summary>install.sh into a temp PREFIX, then the installed programs at work.</summary>
@@ -11,7 +7,7 @@ public sealed class InstallTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private ToolResult Install(string prefix, string? destdir = null)
+    private static ToolResult Install(string prefix, string? destdir = null)
     {
         var env = new Dictionary<string, string?>
         {

@@ -1,7 +1,3 @@
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Runtools.Tests;
 
 /// <summary>perp-setup (spec §11.2) on temp roots, and the boot it prepares with the real perpd.</summary>

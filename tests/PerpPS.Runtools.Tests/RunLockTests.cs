@@ -1,7 +1,4 @@
 using PerpPS.Core.Client;
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Runtools.Tests;
 

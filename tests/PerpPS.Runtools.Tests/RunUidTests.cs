@@ -1,7 +1,3 @@
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Runtools.Tests;
 
 /// <summary>runuid (and runtool -u): the real identity of the exec'd program, from /proc/self/status.</summary>

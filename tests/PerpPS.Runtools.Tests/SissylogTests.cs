@@ -1,7 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using PerpPS.Runtools.Tests.Support;
-using Xunit;
 
 namespace PerpPS.Runtools.Tests;
 

@@ -1,7 +1,3 @@
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
-
 namespace PerpPS.Runtools.Tests;
 
 /// <summary>tinylog_run (spec §12.2): tinylog as the configured user in TINYLOG_BASE/SUBDIR.</summary>

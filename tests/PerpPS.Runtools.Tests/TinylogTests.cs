@@ -1,8 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using PerpPS.Runtools.Tests.Support;
-using PerpPS.TestSupport;
-using Xunit;
 
 namespace PerpPS.Runtools.Tests;
 

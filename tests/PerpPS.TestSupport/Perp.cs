@@ -47,6 +47,15 @@ public static class Perp
         return c.Command(id, (byte)command, flags);
     }
 
+    /// <summary>Sends p (pause) for <paramref name="name"/> and waits until its main,
+    /// <paramref name="pid"/>, is stopped as /proc says (state T).</summary>
+    public static void Pause(string baseDirectory, string name, int pid)
+    {
+        int errno = Command(baseDirectory, name, 'p');
+        if (errno != 0) throw new InvalidOperationException($"p for {name} was answered errno {errno}");
+        Wait.Until(() => ProcFs.State(pid) == 'T', "process stopped");
+    }
+
     /// <summary>Waits until the status of <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
     public static StatusRecord WaitStatus(string baseDirectory, string name, Func<StatusRecord, bool> condition, string what,
         TimeSpan? timeout = null)

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Tools.Tests;
 

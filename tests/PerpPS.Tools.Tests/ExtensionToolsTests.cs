@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Tools.Tests;
 

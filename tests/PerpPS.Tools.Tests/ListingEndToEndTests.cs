@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Tools.Tests;
 

@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Tools.Tests;
 
 /// <summary>perpctl against the real perpd: each command's effect on real processes.</summary>

@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Tools.Tests;
 
 /// <summary>Runs a tool from the bin directory with PERP_BASE cleared unless given.</summary>

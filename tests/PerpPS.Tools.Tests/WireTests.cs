@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Tools.Tests;
 

@@ -13,26 +13,21 @@ internal static class ExtendedFields
     {
         service.Extended = status;
         if (!status.HasExtension) return;
-        var m = status.Main;
-        service.LastExitKind = (PerpExitKind)m.LastExitKind;
-        service.LastExitCode = ExitCode(m.LastExitKind, m.LastExitValue);
-        service.LastSignal = m.Signal;
-        service.LastExitTime = m.LastExitTime.ToDateTime()?.ToLocalTime();
-        service.LastRunTime = m.LastRunTime;
-        service.Restarts = (int)Math.Min(m.Restarts, int.MaxValue);
-        service.StartFailures = (int)Math.Min(m.StartFailures, int.MaxValue);
+        Apply(service, status.Main);
         PolicyFields.Apply(service, status);
-        if (service.Log is { } log && status.Status.HasLog)
-        {
-            var l = status.Log;
-            log.LastExitKind = (PerpExitKind)l.LastExitKind;
-            log.LastExitCode = ExitCode(l.LastExitKind, l.LastExitValue);
-            log.LastSignal = l.Signal;
-            log.LastExitTime = l.LastExitTime.ToDateTime()?.ToLocalTime();
-            log.LastRunTime = l.LastRunTime;
-            log.Restarts = (int)Math.Min(l.Restarts, int.MaxValue);
-            log.StartFailures = (int)Math.Min(l.StartFailures, int.MaxValue);
-        }
+        if (service.Log is { } log && status.Status.HasLog) Apply(log, status.Log);
+    }
+
+    /// <summary>One sub-service's figures onto main's object or the logger's.</summary>
+    private static void Apply(IRunHistory target, SubserviceExtension block)
+    {
+        target.LastExitKind = (PerpExitKind)block.LastExitKind;
+        target.LastExitCode = ExitCode(block.LastExitKind, block.LastExitValue);
+        target.LastSignal = block.Signal;
+        target.LastExitTime = block.LastExitTime.ToDateTime()?.ToLocalTime();
+        target.LastRunTime = block.LastRunTime;
+        target.Restarts = (int)Math.Min(block.Restarts, int.MaxValue);
+        target.StartFailures = (int)Math.Min(block.StartFailures, int.MaxValue);
     }
 
     /// <summary>The exit code perp would report: the code, or 111 for a runscript that could not be executed.</summary>

@@ -54,7 +54,7 @@ internal static class TinylogFiles
         foreach (string line in tail) yield return line;
     }
 
-    private static IEnumerable<string> ReadLines(string path)
+    private static string[] ReadLines(string path)
     {
         try
         {

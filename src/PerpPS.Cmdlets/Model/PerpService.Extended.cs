@@ -5,7 +5,7 @@ namespace PerpPS.Cmdlets;
 /// (docs/protocol-extensions.md). Against perp 2.07's perpd, which has no extended status,
 /// every one of these is $null: "not available", never a made-up 0.
 /// </summary>
-public sealed partial class PerpService
+public sealed partial class PerpService : IRunHistory
 {
     /// <summary>How the last run of main ended (None: no run ended since activation); null when perpd cannot say.</summary>
     public PerpExitKind? LastExitKind { get; set; }
@@ -27,7 +27,7 @@ public sealed partial class PerpService
 }
 
 /// <summary>The same figures for the logger (rc.log).</summary>
-public sealed partial class PerpLogService
+public sealed partial class PerpLogService : IRunHistory
 {
     /// <summary>How the logger's last run ended; null when not available.</summary>
     public PerpExitKind? LastExitKind { get; set; }
@@ -43,6 +43,21 @@ public sealed partial class PerpLogService
     public int? Restarts { get; set; }
     /// <summary>Consecutive failed starts of the logger; null when not available.</summary>
     public int? StartFailures { get; set; }
+}
+
+/// <summary>
+/// The run figures main's object and the logger's both carry, so that one piece of code
+/// (ExtendedFields) fills either. Internal: PowerShell sees only the two public classes.
+/// </summary>
+internal interface IRunHistory
+{
+    PerpExitKind? LastExitKind { get; set; }
+    int? LastExitCode { get; set; }
+    int? LastSignal { get; set; }
+    DateTime? LastExitTime { get; set; }
+    TimeSpan? LastRunTime { get; set; }
+    int? Restarts { get; set; }
+    int? StartFailures { get; set; }
 }
 
 /// <summary>How a run ended (the protocol's exit kind). The long base type makes ConvertTo-Json write the name.</summary>

@@ -173,7 +173,7 @@ internal static class DirectoryImporter
             if (Array.IndexOf(RuntimeEntries, name) >= 0) continue;
             if (relative.Length == 0 && Array.IndexOf(Converted, name) >= 0) continue;
             string rel = relative.Length == 0 ? name : relative + "/" + name;
-            if (relative.Length == 0 && (name.StartsWith("rc.") || name.StartsWith("flag.")))
+            if (relative.Length == 0 && (name.StartsWith("rc.", StringComparison.Ordinal) || name.StartsWith("flag.", StringComparison.Ordinal)))
             {
                 svc.Warn(entry, 0, $"'{name}' is a name perp gives meaning to: not copied");
                 continue;
@@ -220,7 +220,7 @@ internal static class DirectoryImporter
             string path = Path.Combine(dir, script);
             if (!File.Exists(path)) continue;
             string[] lines = File.ReadAllLines(path);
-            if (lines.Length > 0 && lines[0].StartsWith("#!"))
+            if (lines.Length > 0 && lines[0].StartsWith("#!", StringComparison.Ordinal))
             {
                 string interp = lines[0][2..].Trim().Split(' ', '\t')[0];
                 if (interp.Length > 0 && !File.Exists(interp))
@@ -231,7 +231,7 @@ internal static class DirectoryImporter
             {
                 string line = lines[i];
                 int hash = line.IndexOf('#');
-                if (hash >= 0 && !(i == 0 && line.StartsWith("#!"))) line = line[..hash];
+                if (hash >= 0 && !(i == 0 && line.StartsWith("#!", StringComparison.Ordinal))) line = line[..hash];
                 foreach (var (program, instead) in ForeignTools)
                 {
                     if (seen.Contains(program) || !UsesWord(line, program)) continue;

@@ -38,7 +38,7 @@ internal static class ProcfileImporter
             int port = BasePort + PortStep * index++;
             var env = new StringBuilder("# The .env beside " + procfile + " (as it was at import) and foreman's PORT.\n");
             foreach (var (k, v) in dotenv) if (k != "PORT") env.Append(k).Append('=').Append(SystemdImporter.RunenvValue(v)).Append('\n');
-            env.Append("PORT=").Append(dotenv.FirstOrDefault(kv => kv.Key == "PORT").Value ?? port.ToString()).Append('\n');
+            env.Append("PORT=").Append(dotenv.FirstOrDefault(kv => kv.Key == "PORT").Value ?? port.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
             svc.AddText("environment", env.ToString());
             svc.AddText("run", "#!/bin/sh\n# '" + Shell.Comment(name) + "' of " + Shell.Comment(procfile) + ", line " + (i + 1) + ".\ncd " + Shell.Quote(dir) + " || exit 111\n" + ExecLine(command) + "\n", executable: true);
             var rc = new Runscript($"Imported from {procfile} ('{name}') by perp-import.",
@@ -79,7 +79,7 @@ internal static class ProcfileImporter
         {
             string l = lines[i].Trim();
             if (l.Length == 0 || l[0] == '#') continue;
-            if (l.StartsWith("export ")) l = l[7..].TrimStart();
+            if (l.StartsWith("export ", StringComparison.Ordinal)) l = l[7..].TrimStart();
             int eq = l.IndexOf('=');
             if (eq <= 0) { warnings.Add(new ImportWarning(path, i + 1, "not KEY=VALUE: skipped")); continue; }
             string key = l[..eq].Trim(), v = l[(eq + 1)..].Trim();

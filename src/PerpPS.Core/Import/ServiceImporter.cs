@@ -36,7 +36,7 @@ public static class ServiceImporter
                     }
                 break;
         }
-        if (services.Count(s => s.Name.Length > 0) == 0) throw new ImportException(path, "no service found");
+        if (!services.Any(s => s.Name.Length > 0)) throw new ImportException(path, "no service found");
         if (options.Name != null)
         {
             if (services.Count(s => s.Name.Length > 0) != 1)

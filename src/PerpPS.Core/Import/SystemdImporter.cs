@@ -55,7 +55,7 @@ internal static class SystemdImporter
         string? Specifier(char c) => c switch
         {
             'n' => unitName,
-            'N' => unitName.EndsWith(".service") ? unitName[..^8] : unitName,
+            'N' => unitName.EndsWith(".service", StringComparison.Ordinal) ? unitName[..^8] : unitName,
             'p' => Prefix(unitName),
             'i' or 'I' => Instance(unitName),
             'j' => Prefix(unitName).Split('-')[^1],
@@ -139,7 +139,7 @@ internal static class SystemdImporter
             else chain.Add(words);
         }
         var limits = new List<string>();
-        foreach (var e in unit.Entries.Where(x => x.Section == "Service" && x.Key.StartsWith("Limit")).ToList())
+        foreach (var e in unit.Entries.Where(x => x.Section == "Service" && x.Key.StartsWith("Limit", StringComparison.Ordinal)).ToList())
         {
             handled.Add(e);
             if (Limit(svc, e) is { } option) limits.Add(option);
@@ -265,14 +265,14 @@ internal static class SystemdImporter
 
     private static string Prefix(string unitName)
     {
-        string n = unitName.EndsWith(".service") ? unitName[..^8] : unitName;
+        string n = unitName.EndsWith(".service", StringComparison.Ordinal) ? unitName[..^8] : unitName;
         int at = n.IndexOf('@');
         return at >= 0 ? n[..at] : n;
     }
 
     private static string? Instance(string unitName)
     {
-        string n = unitName.EndsWith(".service") ? unitName[..^8] : unitName;
+        string n = unitName.EndsWith(".service", StringComparison.Ordinal) ? unitName[..^8] : unitName;
         int at = n.IndexOf('@');
         return at >= 0 && at + 1 < n.Length ? n[(at + 1)..] : null;
     }
@@ -352,7 +352,7 @@ internal static class SystemdImporter
             if (eq < 0) svc.Warn(file, i + 1, "a line without '=': runenv unsets that variable where systemd ignores the line");
             else if (l[(eq + 1)..].TrimStart() is { Length: > 0 } v && (v[0] is '"' or '\'' || v.EndsWith('\\')))
                 svc.Warn(file, i + 1, "quoted or continued value: runenv keeps the quotes (write the value bare)");
-            else if (l.StartsWith("export ")) svc.Warn(file, i + 1, "'export' is not part of the format runenv reads");
+            else if (l.StartsWith("export ", StringComparison.Ordinal)) svc.Warn(file, i + 1, "'export' is not part of the format runenv reads");
         }
     }
 
@@ -377,7 +377,7 @@ internal static class SystemdImporter
             value = value[..colon];
         }
         if (value == "infinity") return "-" + letter + " =";
-        if (letter == 't' && TimeSpanText.Milliseconds(value) is { } ms && ms != long.MaxValue) value = (ms / 1000).ToString();
+        if (letter == 't' && TimeSpanText.Milliseconds(value) is { } ms && ms != long.MaxValue) value = (ms / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
         ulong mult = 1;
         if (value.Length > 0 && char.ToUpperInvariant(value[^1]) is 'K' or 'M' or 'G' or 'T')
         {
@@ -400,8 +400,8 @@ internal static class SystemdImporter
             string v = e.Value;
             if (v is "journal" or "syslog" or "kmsg" or "journal+console" or "inherit" or "tty") continue;
             if (v == "null") run.Append("exec ").Append(fd).Append(">/dev/null\n");
-            else if (v.StartsWith("file:")) run.Append("exec ").Append(fd).Append('>').Append(Shell.Quote(v[5..])).Append('\n');
-            else if (v.StartsWith("append:")) run.Append("exec ").Append(fd).Append(">>").Append(Shell.Quote(v[7..])).Append('\n');
+            else if (v.StartsWith("file:", StringComparison.Ordinal)) run.Append("exec ").Append(fd).Append('>').Append(Shell.Quote(v[5..])).Append('\n');
+            else if (v.StartsWith("append:", StringComparison.Ordinal)) run.Append("exec ").Append(fd).Append(">>").Append(Shell.Quote(v[7..])).Append('\n');
             else svc.Warn(e.File, e.Line, $"{e.Key}={v} is not carried over: output goes to rc.log");
         }
         if (stdin != null && stdin.Value != "null")
@@ -428,7 +428,7 @@ internal static class SystemdImporter
         var clean = new List<string> { "'exit 0'", "'signal 1'", "'signal 2'", "'signal 13'", "'signal 15'" };
         clean.AddRange(StatusPatterns(svc, success));
         string pause = delayMs >= 1000
-            ? "sleep " + (delayMs % 1000 == 0 ? (delayMs / 1000).ToString() : (delayMs / 1000.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))
+            ? "sleep " + (delayMs % 1000 == 0 ? (delayMs / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture) : (delayMs / 1000.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))
             : "";
         var lines = new List<string>();
         switch (restart)
@@ -449,7 +449,7 @@ internal static class SystemdImporter
                 lines.Add("*) " + down + " ;;");
                 break;
             case "on-abnormal" or "on-abort":
-                lines.Add("'exit '*|" + string.Join("|", clean.Where(c => c.StartsWith("'signal"))) + ") " + down + " ;;");
+                lines.Add("'exit '*|" + string.Join("|", clean.Where(c => c.StartsWith("'signal", StringComparison.Ordinal))) + ") " + down + " ;;");
                 lines.Add("*) " + pause + " ;;");
                 break;
             case "on-watchdog":
@@ -524,7 +524,7 @@ internal static class SystemdImporter
                 foreach (string u in e.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
                     if (key == "Wants" && !after.Contains(u)) continue;
-                    if (!u.EndsWith(".service"))
+                    if (!u.EndsWith(".service", StringComparison.Ordinal))
                     {
                         svc.Warn(e.File, e.Line, $"{key}={u}: not a service, no dependency written");
                         continue;

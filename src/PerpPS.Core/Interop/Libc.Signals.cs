@@ -8,8 +8,9 @@ public static unsafe partial class Libc
     /// <summary>sigset_t is 1024 bits in glibc.</summary>
     public const int SigSetSize = 128;
 
-    [LibraryImport(LibC, EntryPoint = "sigemptyset")]
-    public static partial int SigEmptySet(void* set);
+    /// <summary>sigemptyset(3) without the call: glibc's empty set is all bits clear, and
+    /// this form has no result to check (the call's can only report a bad pointer).</summary>
+    public static void SigEmptySet(void* set) => new Span<byte>(set, SigSetSize).Clear();
 
     /// <summary>signal(2): used only to put back default dispositions (handler 0 = SIG_DFL).</summary>
     [LibraryImport(LibC, EntryPoint = "signal", SetLastError = true)]

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PerpPS.Core.Posix;
 
 namespace PerpPS.Core.Interop;
 
@@ -24,18 +25,33 @@ public sealed unsafe class SpawnAttributes : IDisposable
     public SpawnAttributes(bool newSession, bool cleanSignals = true)
     {
         _attr = NativeMemory.AllocZeroed(Libc.SpawnAttrSize);
-        Libc.SpawnAttrInit(_attr);
+        int rc = Libc.SpawnAttrInit(_attr);
+        if (rc != 0)
+        {
+            NativeMemory.Free(_attr);
+            _attr = null;
+            throw new PosixException(rc, "failure posix_spawnattr_init()");
+        }
         short flags = newSession ? Libc.POSIX_SPAWN_SETSID : (short)0;
         if (cleanSignals)
         {
             byte* set = stackalloc byte[Libc.SigSetSize];
             Libc.SigEmptySet(set);
-            Libc.SpawnAttrSetSigMask(_attr, set);
+            Check(Libc.SpawnAttrSetSigMask(_attr, set), "posix_spawnattr_setsigmask");
             FillAllSignals(set);
-            Libc.SpawnAttrSetSigDefault(_attr, set);
+            Check(Libc.SpawnAttrSetSigDefault(_attr, set), "posix_spawnattr_setsigdefault");
             flags |= Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
         }
-        Libc.SpawnAttrSetFlags(_attr, flags);
+        Check(Libc.SpawnAttrSetFlags(_attr, flags), "posix_spawnattr_setflags");
+    }
+
+    // A child must never start with signals other than these attributes say: a failed call
+    // (EINVAL, which only a bug here could cause) ends the attributes, not just the one call.
+    private void Check(int rc, string call)
+    {
+        if (rc == 0) return;
+        Dispose();
+        throw new PosixException(rc, "failure " + call + "()");
     }
 
     /// <summary>The posix_spawnattr_t to pass to posix_spawn.</summary>
@@ -51,7 +67,8 @@ public sealed unsafe class SpawnAttributes : IDisposable
     public void Dispose()
     {
         if (_attr == null) return;
-        Libc.SpawnAttrDestroy(_attr);
+        // glibc's destroy frees nothing and cannot fail; the memory is ours to free.
+        _ = Libc.SpawnAttrDestroy(_attr);
         NativeMemory.Free(_attr);
         _attr = null;
     }
@@ -70,7 +87,7 @@ public sealed unsafe class SpawnFileActions : IDisposable
     public SpawnFileActions()
     {
         _actions = NativeMemory.AllocZeroed(Libc.FileActionsSize);
-        Libc.FileActionsInit(_actions);
+        Check(Libc.FileActionsInit(_actions), "posix_spawn_file_actions_init");
     }
 
     /// <summary>The error number of the first addition that failed, 0 while all succeeded.</summary>
@@ -101,10 +118,11 @@ public sealed unsafe class SpawnFileActions : IDisposable
     /// <summary>Forgets every action and any error, ready for the next spawn.</summary>
     public void Reset()
     {
-        Libc.FileActionsDestroy(_actions);
-        Libc.FileActionsInit(_actions);
+        // Destroy frees the queued actions and cannot fail on an initialised object.
+        _ = Libc.FileActionsDestroy(_actions);
         Error = 0;
         FailedCall = null;
+        Check(Libc.FileActionsInit(_actions), "posix_spawn_file_actions_init");
     }
 
     private void Check(int rc, string call)
@@ -117,7 +135,7 @@ public sealed unsafe class SpawnFileActions : IDisposable
     public void Dispose()
     {
         if (_actions == null) return;
-        Libc.FileActionsDestroy(_actions);
+        _ = Libc.FileActionsDestroy(_actions); // frees what the additions queued; cannot fail
         NativeMemory.Free(_actions);
         _actions = null;
     }

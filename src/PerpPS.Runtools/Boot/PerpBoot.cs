@@ -15,6 +15,9 @@ namespace PerpPS.Runtools.Boot;
 /// </summary>
 internal static unsafe class PerpBoot
 {
+    /// <summary>rc.perp runs with no arguments (its argv[0] only).</summary>
+    private static readonly string[] RcPerpArgv = ["./rc.perp"];
+
     public static int Run(string name, string[] args)
     {
         var tool = new Tool(name, "[-hV] [-dx] [basedir]", MessageStyle.Client);
@@ -35,7 +38,7 @@ internal static unsafe class PerpBoot
         var env = Environ.Current();
         env.Set("PERP_BASE", baseDir);
         int[] pipe = LoggedPair.MakePipe(tool);
-        Libc.Umask(0);
+        _ = Libc.Umask(0); // perpboot's own mask is not wanted back
 
         var logger = new ChildSlot("./rc.log", () => Spawn("./rc.log", env, stdinFrom: pipe[0], stdoutTo: -1));
         if (execInPlace)
@@ -77,6 +80,6 @@ internal static unsafe class PerpBoot
         }
         Libc.Dup2(pipe[1], 1);
         Libc.Dup2(1, 2);
-        throw Exec.Run(tool, "./rc.perp", new[] { "./rc.perp" }, env);
+        throw Exec.Run(tool, "./rc.perp", RcPerpArgv, env);
     }
 }

@@ -33,10 +33,11 @@ internal static unsafe class Spawner
     /// could not be queued counts as a failure: nothing is started).</summary>
     public static int Spawn(string program, IReadOnlyList<string> argv, Environ env, SpawnPlan plan, string? searchPath = null)
     {
+        using var attr = Attributes(plan, out int attrError);
+        if (attr == null) return -attrError;
         byte** nativeArgv = NativeStrings.Array(argv);
         byte** nativeEnv = NativeStrings.Array(env.ToEntries());
         using var actions = new SpawnFileActions();
-        using var attr = new SpawnAttributes(plan.NewSession, plan.CleanSignals);
         try
         {
             foreach (var (target, file, flags, mode) in plan.Opens)
@@ -69,6 +70,22 @@ internal static unsafe class Spawner
         {
             NativeStrings.FreeArray(nativeArgv);
             NativeStrings.FreeArray(nativeEnv);
+        }
+    }
+
+    // Attributes glibc refused (posix_spawnattr_*: ENOMEM) are a spawn failure like any other:
+    // the caller words the errno, nothing is started.
+    private static SpawnAttributes? Attributes(SpawnPlan plan, out int errno)
+    {
+        errno = 0;
+        try
+        {
+            return new SpawnAttributes(plan.NewSession, plan.CleanSignals);
+        }
+        catch (PosixException e)
+        {
+            errno = e.Errno;
+            return null;
         }
     }
 

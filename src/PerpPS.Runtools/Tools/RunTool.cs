@@ -120,7 +120,7 @@ internal static unsafe class RunTool
             if (s.LockWritesPid && (errno = LockFile.WritePid(fd, Environment.ProcessId)) != 0)
                 throw tool.Fatal($"unable to write pid to lockfile {s.Lock}", errno);
         }
-        if (s.Umask != null) Libc.Umask(umask);
+        if (s.Umask != null) _ = Libc.Umask(umask); // the old mask is replaced for good
         FdSet.Apply(tool, fdActions);
         if (!limits.IsEmpty)
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace PerpPS.Tools.Io;
 
 /// <summary>
@@ -9,7 +11,8 @@ internal sealed class ToolOutput
 {
     private readonly Stream _out;
     private readonly Stream _err;
-    private readonly MemoryStream _pending = new();
+    // A growable byte buffer (not a MemoryStream: nothing here needs disposing).
+    private readonly ArrayBufferWriter<byte> _pending = new();
 
     public ToolOutput(Stream stdout, Stream stderr)
     {
@@ -27,7 +30,7 @@ internal sealed class ToolOutput
     public void OutLine(Line line)
     {
         _pending.Write(line.Span);
-        _pending.WriteByte((byte)'\n');
+        _pending.Write("\n"u8);
     }
 
     /// <summary>Writes a line (and its newline) to standard error, after flushing standard output.</summary>
@@ -43,10 +46,10 @@ internal sealed class ToolOutput
     /// <summary>Writes what standard output has queued.</summary>
     public void Flush()
     {
-        if (_pending.Length == 0) return;
-        var data = _pending.GetBuffer().AsMemory(0, (int)_pending.Length);
+        if (_pending.WrittenCount == 0) return;
+        var data = _pending.WrittenMemory;
         Quietly(() => { _out.Write(data.Span); _out.Flush(); });
-        _pending.SetLength(0);
+        _pending.ResetWrittenCount();
     }
 
     // A closed pipe (perpls | head) must not turn into a crash; perp's tools just exit.

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace PerpPS.Reliability.Tests.Support;
 
 /// <summary>

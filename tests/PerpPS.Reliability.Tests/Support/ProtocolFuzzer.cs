@@ -1,22 +1,21 @@
 using System.Buffers.Binary;
 using PerpPS.Core.Protocol;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Reliability.Tests.Support;
 
 /// <summary>What a fuzzing round did and what came back.</summary>
 public sealed class FuzzCounts
 {
-    public long Connections;
-    public long PacketsSent;
-    public long Replies;
+    public long Connections { get; set; }
+    public long PacketsSent { get; set; }
+    public long Replies { get; set; }
     /// <summary>Complete packets that got no reply at all (must stay 0).</summary>
-    public long Unanswered;
+    public long Unanswered { get; set; }
     /// <summary>Replies that were not a well-formed v2 E or S packet (must stay 0).</summary>
-    public long Malformed;
+    public long Malformed { get; set; }
     /// <summary>Connections the daemon neither answered nor closed after our EOF (must stay 0).</summary>
-    public long Hung;
-    public long Refused;
+    public long Hung { get; set; }
+    public long Refused { get; set; }
 
     public override string ToString() =>
         $"connections={Connections} packets={PacketsSent} replies={Replies} unanswered={Unanswered} malformed={Malformed} hung={Hung} refused={Refused}";

@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Reliability.Tests.Support;
 
 /// <summary>

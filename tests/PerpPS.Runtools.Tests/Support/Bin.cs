@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Runtools.Tests.Support;
 

@@ -1,5 +1,3 @@
-using PerpPS.TestSupport;
-
 namespace PerpPS.Runtools.Tests.Support;
 
 /// <summary>

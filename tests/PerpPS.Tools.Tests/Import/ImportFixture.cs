@@ -1,5 +1,4 @@
 using PerpPS.Core.Import;
-using PerpPS.TestSupport;
 
 namespace PerpPS.Tools.Tests.Import;
 
