@@ -70,10 +70,11 @@ H['Resume-PerpService'] = dict(
 
 H['Set-PerpService'] = dict(
     synopsis='Changes a service\'s once flag or its startup type.',
-    description='Set-PerpService -Once flags main to run once (perpctl o): it is not restarted after its current run; on a stopped service this starts one run, which is perp\'s meaning of o. -Once:$false clears the flag of a running service (perpctl u). perpd has no command that clears the flag of a stopped service without starting it (u starts it), so a stopped service keeps the flag until it is started; Start-PerpService then starts it once. -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
-    params={'Once': 'A switch. -Once: main runs once (perpctl o). -Once:$false: main is restarted again after it exits (perpctl u, applied while it runs). Without -Once the flag is left as it is.',
+    description='Set-PerpService -Once flags main to run once: it is not restarted after its current run, and a stopped service runs once at its next start. -Once:$false clears the flag: main is restarted again after its runs; a stopped service stays stopped, and the next Start-PerpService starts it for good. Only the flag changes, running or not: nothing is started or stopped (perpd\'s O packet, docs/protocol-extensions.md). Against perp 2.07\'s perpd, which lacks it, a running service is flagged with perpctl o / u and a stopped one is refused with PerpOnceNotSupported (o would start it). -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
+    params={'Once': 'A switch. -Once: main runs once. -Once:$false: main is restarted again after it exits. Applied to running and stopped services alike, without starting or stopping them. Without -Once the flag is left as it is.',
             'StartupType': 'Automatic, Manual (writes flag.down) or Once (writes flag.once). Takes effect when perpd next activates the service.'},
     examples=[("Set-PerpService web -Once", 'web will not be restarted after it exits.'),
+              ("Get-PerpService | Where-Object Once | Set-PerpService -Once:$false", 'Clears the once flag of every service, stopped ones included; none is started.'),
               ("Set-PerpService standby -StartupType Manual", 'standby will not be started when perpd activates it.')])
 
 H['Send-PerpSignal'] = dict(
