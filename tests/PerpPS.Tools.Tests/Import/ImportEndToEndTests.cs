@@ -120,14 +120,13 @@ public sealed class ImportEndToEndTests
         WaitLs(b, "app-worker", @"^\[\+ \+\+\+ \+\+\+\]  app-worker  uptime: ");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Systemd_unit_runs_as_its_user_with_its_environment_and_restarts_on_failure_after_restart_sec()
     {
-        // As the repo's other runuid tests: the suite runs as root (CI does); said plainly otherwise.
-        Assert.True(Environment.UserName == "root", "User= goes through runuid, which needs root: run the suite as root");
+        // User= goes through runuid, which needs root: skipped otherwise. The user goes at the end.
+        using var accounts = new TestAccounts();
         string user = "perppsimport";
-        if (ToolRunner.Run("/usr/bin/getent", "passwd", user).ExitCode != 0)
-            Assert.Equal(0, ToolRunner.Run("/usr/sbin/useradd", "-M", "-N", "-g", "nogroup", "-s", "/usr/sbin/nologin", user).ExitCode);
+        accounts.AddUser(user, "nogroup");
         using var b = new TempBase();
         File.SetUnixFileMode(b.Root, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(b.Scratch, (UnixFileMode)0b111_101_101);
