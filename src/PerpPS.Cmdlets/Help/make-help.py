@@ -32,7 +32,9 @@ H['Get-PerpService'] = dict(
     examples=[('Get-PerpService', 'Lists every service of the base in $env:PERP_BASE (or /etc/perp) in a table that reads like perpls.'),
               ("Get-PerpService -Base /srv/perp web*", 'Gets the services whose names start with web.'),
               ("Get-PerpService -Include api-*, web -Exclude *-test", 'Gets web and the api services, without the test ones.'),
-              ("(Get-PerpService web).Status | Should -Be Up", 'A Pester assertion on a service\'s status.')])
+              ("(Get-PerpService web).Status | Should -Be Up", 'A Pester assertion on a service\'s status.'),
+              ("Get-PerpService | Where-Object Restarts -gt 10 | Format-Table Name, Restarts, StartFailures, LastExitKind, LastExitCode, LastSignal, LastExitTime", 'The services that keep crashing, and how their last run ended.'),
+              ("Get-PerpService web | Select-Object -ExpandProperty Log | Format-List LastExitKind, LastSignal, LastExitTime, Restarts", 'How web\'s logger last ended and how often it was restarted.')])
 
 H['Start-PerpService'] = dict(
     synopsis='Starts services (perpctl u).',
