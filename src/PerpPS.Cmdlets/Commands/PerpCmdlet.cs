@@ -178,7 +178,8 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     /// Polls the service until <paramref name="reached"/> holds, with a progress record;
     /// 0 seconds = no limit. Writes PerpServiceWaitTimeout and returns null on timeout.
     /// </summary>
-    internal PerpService? WaitFor(PerpService service, Func<PerpService, bool> reached, string goal, double timeoutSeconds, double minimumUptimeSeconds = 0)
+    internal PerpService? WaitFor(PerpService service, Func<PerpService, bool> reached, string goal, double timeoutSeconds, double minimumUptimeSeconds = 0,
+        bool onlyNewRunsFail = false)
     {
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(Math.Abs(service.Name.GetHashCode() % 100000) + 1,
@@ -196,7 +197,8 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             {
                 current = fresh;
                 events.Saw(fresh);
-                if (ExitIsFailure && RunEnded(fresh, since, runStartedSince: false) && !reached(fresh))
+                // onlyNewRunsFail (-NewProcess): the end of the run the wait is past is expected.
+                if (ExitIsFailure && RunEnded(fresh, since, runStartedSince: onlyNewRunsFail) && !reached(fresh))
                 {
                     if (shown) EndProgress(progress);
                     WriteServiceExited(fresh, goal);

@@ -141,7 +141,7 @@ H['Wait-PerpService'] = dict(
     params={'Status': 'The status to wait for. Default: Up.',
             'Timeout': 'Seconds to wait; 0 (the default) waits without limit.',
             'MinimumUptime': 'Seconds main must have been running, exactly: 1 is met after a full second, not at perp\'s rounded "1s" at half a second.',
-            'NewProcess': 'Waits for a process other than the one the service had when the wait began (another pid, or another start time), so a check right after a kill or a restart cannot see the old process.',
+            'NewProcess': 'Waits for a process other than the one the service had: for a PerpService piped in, the process that object shows (so $s | Wait-PerpService -NewProcess waits past $s.Pid even when perpd restarted the service before the wait began), else the one it has when the wait began (another pid, or another start time), so a check right after a kill or a restart cannot see the old process. The end of that old process during the wait is expected, not a PerpServiceExited error.',
             'PassThru': 'Writes the PerpService object once it reached the state.'},
     examples=[("Wait-PerpService web -MinimumUptime 5 -Timeout 30", 'Waits until web has been up for 5 seconds, at most 30 seconds.'),
               ("Stop-PerpService web -NoWait; Wait-PerpService web -Status Down", 'Waits separately for a stop.'),
