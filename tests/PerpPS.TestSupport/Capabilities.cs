@@ -16,7 +16,7 @@ public static class Capabilities
         .Split('\t', StringSplitOptions.RemoveEmptyEntries)[2] == "0";
 
     /// <summary>Skips the test unless it runs as root; <paramref name="why"/> says what needs it.</summary>
-    public static void RequireRoot(string why) => Skip.IfNot(IsRoot, $"needs root ({why}); the suite runs as uid {Environment.UserName}");
+    public static void RequireRoot(string why) => Skip.IfNot(IsRoot, $"needs root ({why}); the suite runs as {Environment.UserName}");
 
     /// <summary>Skips the test unless <paramref name="program"/> exists and is executable.</summary>
     public static void RequireProgram(string program) =>
