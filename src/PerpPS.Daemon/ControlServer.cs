@@ -204,6 +204,9 @@ internal sealed unsafe partial class ControlServer
             case PacketType.Command when length == ServiceId.Size + 2:
                 if (!_table.TryGet(ServiceId.Read(payload), out var target)) return Packet.WriteError(reply, Errno.ENOENT);
                 return Packet.WriteError(reply, _supervisor.Command(target, payload[16], (CommandFlags)payload[17]));
+            case PacketType.SetOnce when length == ServiceId.Size + 2:
+                if (!_table.TryGet(ServiceId.Read(payload), out var flagged)) return Packet.WriteError(reply, Errno.ENOENT);
+                return Packet.WriteError(reply, _supervisor.SetOnce(flagged, (CommandFlags)payload[16], payload[17]));
             case PacketType.PidYank:
                 return Packet.WriteError(reply, Errno.EOPNOTSUPP);
             default:

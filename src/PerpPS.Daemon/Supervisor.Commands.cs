@@ -53,6 +53,27 @@ internal sealed partial class Supervisor
         return 0;
     }
 
+    /// <summary>
+    /// An O packet (docs/protocol-extensions.md): sets (1) or clears (0) the run-once flag of
+    /// main or, with the log flag, of the logger, and nothing else: no start, no stop, the
+    /// wanted state untouched. So a stopped service's flag can be changed for its next start,
+    /// and a running one finishes its run with the new flag. Returns the errno to reply.
+    /// </summary>
+    public int SetOnce(Service svc, CommandFlags flags, byte value)
+    {
+        if (svc.IsCulling) return Errno.EBUSY;
+        if (value > 1) return Errno.EPROTO;
+        Subservice sub = (flags & CommandFlags.Log) != 0 ? svc.Log : svc.Main;
+        if (sub.IsLog && !svc.HasLog) return 0; // as u/o on a missing log: nothing to do, success
+        bool once = value == 1;
+        if (sub.Has(SubserviceFlags.IsOnce) == once) return 0;
+        if (once) sub.Set(SubserviceFlags.IsOnce);
+        else sub.Clear(SubserviceFlags.IsOnce);
+        Wanted?.Save(svc);
+        Events.Emit(EventKind.OnceChanged, sub, (uint)Math.Max(0, sub.Pid), detail: value);
+        return 0;
+    }
+
     private int ApplyWant(Service svc, byte command, CommandFlags flags, bool group)
     {
         if (command is ControlCommand.DownAll or ControlCommand.UpAll)

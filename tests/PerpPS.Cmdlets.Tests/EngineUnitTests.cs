@@ -73,6 +73,10 @@ public class EngineUnitTests
     [InlineData("serve >/tmp/out", "serve >/tmp/out")]
     [InlineData("PORT=80 serve", "PORT=80 serve")]
     [InlineData("cd /srv\nexec serve", "cd /srv\nexec serve")]
+    [InlineData("exit 3", "exit 3")]
+    [InlineData("wait", "wait")]
+    [InlineData(": placeholder", ": placeholder")]
+    [InlineData("exiting --now", "exec exiting --now")]
     public void Rc_main_execs_one_simple_command_and_runs_anything_else_as_written(string command, string lastLine)
     {
         string script = RunscriptWriter.Main(command);

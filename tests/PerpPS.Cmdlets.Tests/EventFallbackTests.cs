@@ -41,6 +41,20 @@ public class EventFallbackTests(SessionFixture fixture) : IClassFixture<SessionF
         Assert.Equal(PerpServiceStatus.Down, stopped.Status);
     }
 
+    [Fact]
+    public void Without_the_extension_Once_changes_a_running_service_by_o_and_u_and_refuses_a_stopped_one()
+    {
+        using var pb = new PerpBase(p => { p.Sleeper("web"); p.Sleeper("standby", down: true); });
+        using var proxy = new V2OnlyProxy(pb.Path);
+        _ps.WaitServiceStatus(pb.Path, "web", PerpServiceStatus.Up);
+        Assert.True(_ps.Invoke("Set-PerpService -Base $args[0] web -Once -PassThru", pb.Path).ThrowOnError().Single<PerpService>().Once);
+        Assert.False(_ps.Invoke("Set-PerpService -Base $args[0] web -Once:$false -PassThru", pb.Path).ThrowOnError().Single<PerpService>().Once);
+        // perp 2.07's o would start the stopped service: refused by id, and it stays down.
+        var r = _ps.Invoke("Set-PerpService -Base $args[0] standby -Once", pb.Path);
+        Assert.Equal("PerpOnceNotSupported,PerpPS.Cmdlets.SetPerpServiceCommand", Assert.Single(r.Errors).FullyQualifiedErrorId);
+        Assert.Equal(PerpServiceStatus.Down, _ps.GetService(pb.Path, "standby").Status);
+    }
+
     /// <summary>
     /// Moves perpd's listening socket aside (a bound socket keeps working under its new name)
     /// and listens in its place: Q and C go through to perpd, one reply each; anything else

@@ -5,7 +5,7 @@ using System.Management.Automation.Runspaces;
 namespace PerpPS.Cmdlets.Tests;
 
 /// <summary>
-/// A real PowerShell engine (System.Management.Automation 7.6.9) with the Perp module imported
+/// A real PowerShell engine (Microsoft.PowerShell.SDK 7.6.9, the built-in cmdlets included) with the Perp module imported
 /// from the module folder under test (the checkout's module/Perp.psd1 by default), as a user would: Import-Module by path.
 /// </summary>
 public sealed class PowerShellSession : IDisposable
@@ -19,7 +19,9 @@ public sealed class PowerShellSession : IDisposable
         if (!File.Exists(dll))
             throw new FileNotFoundException(
                 $"{dll} is missing: build the module first (./build.sh, or dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin)", dll);
-        var iss = InitialSessionState.CreateDefault2();
+        // CreateDefault: the engine with the built-in cmdlets of the SDK's assemblies
+        // (Microsoft.PowerShell.Utility, .Management, .Security), as pwsh has them.
+        var iss = InitialSessionState.CreateDefault();
         _runspace = RunspaceFactory.CreateRunspace(iss);
         _runspace.Open();
         Invoke("Import-Module -Name $args[0] -ErrorAction Stop", manifest).ThrowOnError();

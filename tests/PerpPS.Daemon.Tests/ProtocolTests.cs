@@ -118,8 +118,10 @@ public sealed class ProtocolTests
     {
         using var b = new TempBase();
         using var d = DaemonProcess.Start(b.Path);
-        using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
+        // Started before the connection: the measured time is never shorter than the client's
+        // real age, so a slow machine cannot make this lower bound fail (only pass later).
         var sw = System.Diagnostics.Stopwatch.StartNew();
+        using var raw = RawClient.ConnectToBase(b.Path, TimeSpan.FromSeconds(10));
         Assert.True(raw.WaitForClose());
         Assert.True(sw.Elapsed.TotalSeconds >= 7, $"closed after {sw.Elapsed.TotalSeconds:F1}s");
         d.WaitForLine($"warning: perpd[{d.Pid}]: closing stale client connection");

@@ -12,10 +12,10 @@ namespace PerpPS.Reliability.Tests;
 /// </summary>
 public sealed class EpollFailureTests
 {
-    [Fact]
+    [SkippableFact]
     public void Epoll_ctl_failure_for_a_child_and_a_client_is_survived()
     {
-        Assert.True(File.Exists("/usr/bin/strace"), "strace (fault injection) is needed for this test");
+        Capabilities.RequireProgram("/usr/bin/strace"); // fault injection
         using var tb = new TempBase();
         string journal = Path.Combine(tb.Scratch, "journal");
         var id = Perp.Id(tb.AddService("one", $$"""

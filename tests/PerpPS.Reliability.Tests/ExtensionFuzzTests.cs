@@ -12,7 +12,7 @@ namespace PerpPS.Reliability.Tests;
 /// </summary>
 public sealed class ExtensionFuzzTests(ITestOutputHelper output)
 {
-    private static readonly byte[] Types = [PacketType.ExtendedQuery, PacketType.List, PacketType.Subscribe];
+    private static readonly byte[] Types = [PacketType.ExtendedQuery, PacketType.List, PacketType.Subscribe, PacketType.SetOnce];
 
     [Fact]
     public void Random_extension_packets_get_well_formed_answers_and_leave_perpd_flat()
@@ -37,7 +37,7 @@ public sealed class ExtensionFuzzTests(ITestOutputHelper output)
                 int length = rng.Next(4) switch
                 {
                     0 => rng.Next(256),                       // anything
-                    1 => type == PacketType.ExtendedQuery ? 16 : 1 + 16 * rng.Next(16), // well-sized
+                    1 => type == PacketType.ExtendedQuery ? 16 : type == PacketType.SetOnce ? 18 : 1 + 16 * rng.Next(16), // well-sized
                     2 => 1 + 16 * rng.Next(16, 20) % 256,     // too many ids
                     _ => rng.Next(3),
                 };
@@ -45,7 +45,7 @@ public sealed class ExtensionFuzzTests(ITestOutputHelper output)
                 p[0] = 2; p[1] = type; p[2] = (byte)length;
                 rng.NextBytes(p.AsSpan(3));
                 // Half of the ids are real services, so real records are built too.
-                for (int o = type == PacketType.ExtendedQuery ? 3 : 4; o + 16 <= p.Length; o += 16)
+                for (int o = type is PacketType.ExtendedQuery or PacketType.SetOnce ? 3 : 4; o + 16 <= p.Length; o += 16)
                     if (rng.Next(2) == 0) ids[rng.Next(ids.Count)].Write(p.AsSpan(o));
                 if (rng.Next(10) == 0)
                 {
@@ -59,6 +59,7 @@ public sealed class ExtensionFuzzTests(ITestOutputHelper output)
                 Assert.NotNull(first);
                 Assert.Equal(2, first![0]);
                 if (first[1] == PacketType.Error) { Assert.Equal(7, first.Length); continue; }
+                Assert.NotEqual(PacketType.SetOnce, type); // O is answered E, always
                 if (type == PacketType.ExtendedQuery)
                 {
                     Assert.Equal(PacketType.Extended, first[1]);
@@ -102,6 +103,8 @@ public sealed class ExtensionFuzzTests(ITestOutputHelper output)
             Assert.True(c.TryListAll(all));
             Assert.Equal(ids.OrderBy(i => i.Inode), all.Select(a => a.Id).OrderBy(i => i.Inode));
             Assert.Equal(ReplyKind.Status, c.Query(ids[3]).Kind);
+            // O changes a flag and nothing else: every service still runs.
+            Assert.All(all, st => Assert.True(st.Status.Main.IsRunning, $"{st.Id} stopped"));
         }
         Wait.Until(() => ProcFs.FdCount(daemon.Pid) <= fdsBefore, $"perpd's descriptors back to {fdsBefore} (now {ProcFs.FdCount(daemon.Pid)})");
     }

@@ -11,12 +11,16 @@ namespace PerpPS.Reliability.Tests;
 /// left torn in <c>current</c>. Now it tries once more after the signal and, if it must give
 /// up, cuts the torn part back out.
 /// </summary>
-public sealed class TinylogTermOnFullDiskTests
+public sealed class TinylogTermOnFullDiskTests : IDisposable
 {
-    [Fact]
+    private readonly TempBase _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [SkippableFact]
     public void Sigterm_then_space_freed_stores_every_line()
     {
-        using var fs = new TmpFs();
+        using var fs = new Tmpfs(_temp.Scratch);
         var (tinylog, dir) = StartTinylog(fs);
         using var stop = tinylog;
         string filler = fs.Fill();
@@ -29,10 +33,10 @@ public sealed class TinylogTermOnFullDiskTests
         Assert.Equal("first\n" + input, File.ReadAllText(Path.Combine(dir, "current")));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Sigterm_on_a_disk_that_stays_full_leaves_no_torn_line()
     {
-        using var fs = new TmpFs();
+        using var fs = new Tmpfs(_temp.Scratch);
         var (tinylog, dir) = StartTinylog(fs);
         using var stop = tinylog;
         fs.Fill();
@@ -55,7 +59,7 @@ public sealed class TinylogTermOnFullDiskTests
         return sb.ToString();
     }
 
-    private static (LoggerProcess, string) StartTinylog(TmpFs fs)
+    private static (LoggerProcess, string) StartTinylog(Tmpfs fs)
     {
         string dir = Path.Combine(fs.Path, "log");
         var p = new LoggerProcess(RepoPaths.Program("tinylog"), "-s", "1000000", dir);
@@ -63,39 +67,6 @@ public sealed class TinylogTermOnFullDiskTests
         Wait.Until(() => File.Exists(Path.Combine(dir, "current")) && File.ReadAllText(Path.Combine(dir, "current")) == "first\n",
             "tinylog started");
         return (p, dir);
-    }
-
-    /// <summary>A 64 KiB tmpfs for a real ENOSPC (the suite runs as root).</summary>
-    private sealed class TmpFs : IDisposable
-    {
-        public TmpFs()
-        {
-            Assert.True(Environment.UserName == "root", "this test mounts a tmpfs and must run as root");
-            Root = Directory.CreateTempSubdirectory("perpps-fullfs-").FullName;
-            Path = System.IO.Path.Combine(Root, "fs");
-            Directory.CreateDirectory(Path);
-            var r = ToolRunner.Run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", Path]);
-            Assert.True(r.ExitCode == 0, "mount -t tmpfs failed: " + r.Stderr);
-        }
-
-        public string Root { get; }
-        public string Path { get; }
-
-        public string Fill()
-        {
-            string filler = System.IO.Path.Combine(Path, "filler");
-            using var f = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, 1);
-            var block = new byte[512];
-            try { while (true) f.Write(block); }
-            catch (IOException) { }
-            return filler;
-        }
-
-        public void Dispose()
-        {
-            ToolRunner.Run("/bin/umount", [Path]);
-            try { Directory.Delete(Root, true); } catch (IOException) { }
-        }
     }
 
     /// <summary>tinylog with its stdin a pipe the test writes to and its stderr collected.</summary>

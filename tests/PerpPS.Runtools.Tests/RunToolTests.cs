@@ -58,9 +58,10 @@ public sealed class RunToolTests : IDisposable
         Assert.Equal(100, Bin.Run("runtool", "-F", "1>relative", "/bin/true").ExitCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Lock_pidlock_user_and_envuser()
     {
+        Capabilities.RequireRoot("runtool -u nobody");
         // The program runs as nobody and reads the lock file: the directory must let it.
         File.SetUnixFileMode(_temp.Root, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(_temp.Scratch, (UnixFileMode)0b111_101_101);
@@ -96,9 +97,10 @@ public sealed class RunToolTests : IDisposable
         Assert.Equal(_temp.Scratch + "\n", File.ReadAllText(marker));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Chroot_runs_the_program_inside_the_new_root_after_chdir()
     {
+        Capabilities.RequireRoot("chroot(2)");
         // A root holding /bin/sh and the libraries it needs (from ldd).
         string root = Path.Combine(_temp.Scratch, "root");
         Directory.CreateDirectory(Path.Combine(root, "bin"));

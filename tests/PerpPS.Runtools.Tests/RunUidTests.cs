@@ -1,7 +1,10 @@
 namespace PerpPS.Runtools.Tests;
 
-/// <summary>runuid (and runtool -u): the real identity of the exec'd program, from /proc/self/status.</summary>
-public sealed class RunUidTests
+/// <summary>
+/// runuid (and runtool -u): the real identity of the exec'd program, from /proc/self/status.
+/// Needs root (skipped otherwise); the test account and group are removed after the class.
+/// </summary>
+public sealed class RunUidTests(TestAccountsFixture accounts) : IClassFixture<TestAccountsFixture>
 {
     /// <summary>Uid, Gid and Groups rows of the exec'd program's /proc/self/status.</summary>
     private static (string Uid, string Gid, string Groups) Identity(string stdout)
@@ -17,17 +20,16 @@ public sealed class RunUidTests
         return (uid, gid, groups);
     }
 
-    private static void EnsureTestAccount()
+    private void EnsureTestAccount() => accounts.Get(a =>
     {
-        if (ToolRunner.Run("/usr/bin/getent", "passwd", "perppstest").ExitCode == 0) return;
-        ToolRunner.Run("/usr/sbin/groupadd", "-f", "perppsextra");
-        ToolRunner.Run("/usr/sbin/useradd", "-M", "-N", "-g", "nogroup", "-G", "perppsextra", "-s", "/usr/sbin/nologin", "perppstest");
-    }
+        a.AddGroup("perppsextra");
+        a.AddUser("perppstest", "nogroup", "perppsextra");
+    });
 
     private static string Gid(string group) => ToolRunner.Run("/usr/bin/getent", "group", group).Stdout.Split(':')[2];
     private static string Uid(string user) => ToolRunner.Run("/usr/bin/id", "-u", user).Stdout.Trim();
 
-    [Fact]
+    [SkippableFact]
     public void Takes_the_accounts_uid_gid_and_only_its_base_group()
     {
         EnsureTestAccount();
@@ -39,7 +41,7 @@ public sealed class RunUidTests
         Assert.Equal("65534", groups);
     }
 
-    [Fact]
+    [SkippableFact]
     public void S_adds_the_database_groups_and_capital_S_an_explicit_list()
     {
         EnsureTestAccount();
@@ -55,9 +57,10 @@ public sealed class RunUidTests
         Assert.Equal(new[] { Gid("perppsextra"), Gid("daemon") }.OrderBy(g => g).ToArray(), id.Groups.Split(' ').OrderBy(g => g).ToArray());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Errors_unknown_account_group_conflicting_options_and_not_root()
     {
+        Capabilities.RequireRoot("runuid changes to another uid");
         var acct = Bin.Run("runuid", "no-such-account-x", "/bin/true");
         Assert.Equal(111, acct.ExitCode);
         Assert.StartsWith("runuid: fatal: ", acct.Stderr);

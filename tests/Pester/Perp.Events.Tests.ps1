@@ -38,22 +38,28 @@ Describe 'Extended status fields' -Tag CI, Events {
 
 Describe 'Watch-PerpService' -Tag CI, Events {
     It 'writes an Exited event with the signal for a kill -9' {
-        $victim = (Get-PerpService -Base $base steady).Pid
         $job = Start-ThreadJob -ScriptBlock {
             param($module, $b)
             Import-Module $module
-            Watch-PerpService -Base $b -Name steady -Timeout 20 | Where-Object Event -eq Exited | Select-Object -First 1
+            Watch-PerpService -Base $b -Name steady -Timeout 120 | Where-Object Event -eq Exited | Select-Object -First 1
         } -ArgumentList $PerpModule, $base
-        # The watcher subscribes before it reads anything: give it a moment, then kill.
-        Wait-Until { $job.State -eq 'Running' } -TimeoutSeconds 10 | Should -BeTrue
-        Start-Sleep -Milliseconds 500
-        Stop-Process -Id $victim -Force
-        $ev = $job | Wait-Job -Timeout 30 | Receive-Job
+        # When the watcher has subscribed is not visible from here: kill (and let perpd
+        # restart it) until the watcher reports one of the kills; the first kills may come
+        # before it subscribed. No sleep guesses how long a thread job takes to start.
+        $killed = @()
+        $ev = $null
+        for ($i = 0; $i -lt 20 -and -not $ev; $i++) {
+            $victim = Wait-PerpService -Base $base steady -Timeout 30 -PassThru -ErrorAction Stop
+            Stop-Process -Id $victim.Pid -Force
+            $killed += $victim.Pid
+            $victim | Wait-PerpService -NewProcess -Timeout 30 -ErrorAction Stop
+            $ev = $job | Wait-Job -Timeout 1 | Receive-Job
+        }
         $job | Remove-Job -Force
         $ev | Should -Not -BeNullOrEmpty
         $ev.Name | Should -Be 'steady'
         "$($ev.Event)" | Should -Be 'Exited'
-        $ev.Pid | Should -Be $victim
+        $killed | Should -Contain $ev.Pid
         $ev.Signal | Should -Be 9
     }
 

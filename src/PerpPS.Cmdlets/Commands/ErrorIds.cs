@@ -32,6 +32,8 @@ internal static class ErrorIds
     public const string ServiceExited = "PerpServiceExited";
     /// <summary>Terminating: Watch-PerpService needs perpd's event stream, which perp 2.07's perpd lacks.</summary>
     public const string EventsNotSupported = "PerpEventsNotSupported";
+    /// <summary>Set-PerpService -Once on a stopped service of a perpd without the extension (perp 2.07), which would start it.</summary>
+    public const string OnceNotSupported = "PerpOnceNotSupported";
     /// <summary>A file operation on the service directory failed.</summary>
     public const string FileError = "PerpServiceFileError";
     /// <summary>New-PerpService: the directory exists already.</summary>

@@ -187,7 +187,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     /// <paramref name="onTimeout"/>, when it escalates (returns true) at the first timeout, buys one more.
     /// </summary>
     internal PerpService? WaitFor(PerpService service, Func<PerpService, bool> reached, string goal, double timeoutSeconds, double minimumUptimeSeconds = 0,
-        Func<PerpService, bool>? onTimeout = null)
+        Func<PerpService, bool>? onTimeout = null, bool onlyNewRunsFail = false)
     {
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(Math.Abs(service.Name.GetHashCode() % 100000) + 1,
@@ -205,7 +205,8 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             {
                 current = fresh;
                 events.Saw(fresh);
-                if (ExitIsFailure && RunEnded(fresh, since, runStartedSince: false) && !reached(fresh))
+                // onlyNewRunsFail (-NewProcess): the end of the run the wait is past is expected.
+                if (ExitIsFailure && RunEnded(fresh, since, runStartedSince: onlyNewRunsFail) && !reached(fresh))
                 {
                     if (shown) EndProgress(progress);
                     WriteServiceExited(fresh, goal);

@@ -54,7 +54,11 @@ public abstract class PerpServiceCmdlet : PerpCmdlet
                 // An object names one service literally: no wildcard expansion of its name.
                 string baseDirectory = ResolveBase(given.Base);
                 if (FirstTime(baseDirectory, given.Name) && ReadService(baseDirectory, given.Name, QueriesDaemon) is { } s)
+                {
+                    Given = given;
                     yield return s;
+                    Given = null;
+                }
             }
             yield break;
         }
@@ -63,6 +67,12 @@ public abstract class PerpServiceCmdlet : PerpCmdlet
         foreach (string name in ExpandNames(b, Name))
             if (ReadService(b, name, QueriesDaemon) is { } s) yield return s;
     }
+
+    /// <summary>
+    /// The object given on the pipeline for the service being processed (null for -Name): what
+    /// the caller saw, e.g. the pid Wait-PerpService -NewProcess is to wait past.
+    /// </summary>
+    protected PerpService? Given { get; private set; }
 
     /// <summary>Acts on one service.</summary>
     protected abstract void ProcessService(PerpService service);

@@ -47,16 +47,18 @@ public sealed class WaitPerpServiceCommand : PerpServiceCmdlet
 
     protected override void ProcessService(PerpService service)
     {
-        // The process the service had when this wait began: -NewProcess waits past it. The
-        // start time is compared too, so a reused pid still counts as new.
-        int oldPid = service.Pid;
-        var oldStart = service.Record?.Main.When;
+        // The process to wait past with -NewProcess: the piped object's (what the caller saw,
+        // e.g. before a kill: perpd may have restarted it before this fresh read), else the
+        // one the service has now. The start time is compared too, so a reused pid counts as new.
+        var past = Given is { Record: not null } given ? given : service;
+        int oldPid = past.Pid;
+        var oldStart = past.Record?.Main.When;
         string goal = (MinimumUptime > 0 ? $"{Status} for {MinimumUptime}s" : Status.ToString()) + (Ready ? " and ready" : "")
                       + (NewProcess ? $" with a process other than {oldPid}" : "");
         var reached = WaitFor(service,
             s => s.Status == Status && (!Ready || (s.Ready ?? s.Status == PerpServiceStatus.Up))
                  && (!NewProcess || (s.Pid != 0 && (s.Pid != oldPid || s.Record?.Main.When != oldStart))),
-            goal, Timeout, MinimumUptime);
+            goal, Timeout, MinimumUptime, onlyNewRunsFail: NewProcess);
         if (reached != null && PassThru) WriteObject(reached);
     }
 }

@@ -34,6 +34,9 @@ internal sealed class PerpConnection : IDisposable
     /// <summary>Sends a control command.</summary>
     public Reply Command(ServiceId id, byte command, CommandFlags flags) => Exchange(c => c.Command(id, command, flags));
 
+    /// <summary>The extension's O packet (see <see cref="ControlClient.SetOnce"/>); null when perpd lacks it.</summary>
+    public Reply? SetOnce(ServiceId id, bool once) => Exchange(c => c.SetOnce(id, once), r => r is not { Kind: ReplyKind.BadType });
+
     private Reply Exchange(Func<ControlClient, Reply> exchange) => Exchange(exchange, r => r.Kind is not ReplyKind.BadType);
 
     private T Exchange<T>(Func<ControlClient, T> exchange, Func<T, bool> whole)

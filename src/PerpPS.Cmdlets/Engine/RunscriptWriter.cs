@@ -47,9 +47,16 @@ internal static class RunscriptWriter
 
     private const string ShellOperators = ";&|<>()`$\n{}#";
 
+    /// <summary>
+    /// First words exec cannot run: the shell's reserved words, its special builtins (POSIX
+    /// §2.14: `exec exit 3` would fail with 127 instead of exiting 3) and the builtins that
+    /// change the shell itself or have no program of that name.
+    /// </summary>
     private static readonly HashSet<string> ShellKeywords = new(StringComparer.Ordinal)
     {
-        "exec", "if", "for", "while", "until", "case", "!", "set", "cd", "export", "trap", "ulimit", "umask", ".", "eval",
+        "!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while", "function",
+        ".", ":", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set", "shift", "times", "trap", "unset",
+        "alias", "unalias", "cd", "command", "getopts", "hash", "jobs", "fg", "bg", "local", "read", "type", "ulimit", "umask", "wait",
     };
 
     /// <summary>rc.log running tinylog into <paramref name="logDirectory"/> (relative to the service directory).</summary>

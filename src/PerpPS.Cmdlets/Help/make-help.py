@@ -32,7 +32,9 @@ H['Get-PerpService'] = dict(
     examples=[('Get-PerpService', 'Lists every service of the base in $env:PERP_BASE (or /etc/perp) in a table that reads like perpls.'),
               ("Get-PerpService -Base /srv/perp web*", 'Gets the services whose names start with web.'),
               ("Get-PerpService -Include api-*, web -Exclude *-test", 'Gets web and the api services, without the test ones.'),
-              ("(Get-PerpService web).Status | Should -Be Up", 'A Pester assertion on a service\'s status.')])
+              ("(Get-PerpService web).Status | Should -Be Up", 'A Pester assertion on a service\'s status.'),
+              ("Get-PerpService | Where-Object Restarts -gt 10 | Format-Table Name, Restarts, StartFailures, LastExitKind, LastExitCode, LastSignal, LastExitTime", 'The services that keep crashing, and how their last run ended.'),
+              ("Get-PerpService web | Select-Object -ExpandProperty Log | Format-List LastExitKind, LastSignal, LastExitTime, Restarts", 'How web\'s logger last ended and how often it was restarted.')])
 
 H['Start-PerpService'] = dict(
     synopsis='Starts services (perpctl u).',
@@ -70,10 +72,11 @@ H['Resume-PerpService'] = dict(
 
 H['Set-PerpService'] = dict(
     synopsis='Changes a service\'s once flag or its startup type.',
-    description='Set-PerpService -Once flags main to run once (perpctl o): it is not restarted after its current run; on a stopped service this starts one run, which is perp\'s meaning of o. -Once:$false clears the flag of a running service (perpctl u). perpd has no command that clears the flag of a stopped service without starting it (u starts it), so a stopped service keeps the flag until it is started; Start-PerpService then starts it once. -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
-    params={'Once': 'A switch. -Once: main runs once (perpctl o). -Once:$false: main is restarted again after it exits (perpctl u, applied while it runs). Without -Once the flag is left as it is.',
+    description='Set-PerpService -Once flags main to run once: it is not restarted after its current run, and a stopped service runs once at its next start. -Once:$false clears the flag: main is restarted again after its runs; a stopped service stays stopped, and the next Start-PerpService starts it for good. Only the flag changes, running or not: nothing is started or stopped (perpd\'s O packet, docs/protocol-extensions.md). Against perp 2.07\'s perpd, which lacks it, a running service is flagged with perpctl o / u and a stopped one is refused with PerpOnceNotSupported (o would start it). -StartupType writes the flag files perpd reads at the next activation: Automatic (none), Manual (flag.down) or Once (flag.once).',
+    params={'Once': 'A switch. -Once: main runs once. -Once:$false: main is restarted again after it exits. Applied to running and stopped services alike, without starting or stopping them. Without -Once the flag is left as it is.',
             'StartupType': 'Automatic, Manual (writes flag.down) or Once (writes flag.once). Takes effect when perpd next activates the service.'},
     examples=[("Set-PerpService web -Once", 'web will not be restarted after it exits.'),
+              ("Get-PerpService | Where-Object Once | Set-PerpService -Once:$false", 'Clears the once flag of every service, stopped ones included; none is started.'),
               ("Set-PerpService standby -StartupType Manual", 'standby will not be started when perpd activates it.')])
 
 H['Send-PerpSignal'] = dict(
@@ -103,7 +106,7 @@ H['New-PerpService'] = dict(
     synopsis='Creates a service directory with its runscripts.',
     description='New-PerpService creates BASE/NAME with an rc.main that runs -Command with /bin/sh (stderr joined to stdout) on start and does nothing on reset, and, unless -NoLog, an rc.log that runs tinylog -t into -LogDirectory (default: the directory log inside the service directory; Get-PerpLog reads it). rc.log names tinylog as an installed system has it: by the bare name when tinylog is on PATH (perpd looks it up on its own PATH at each start), else by the absolute path of the copy bundled with the module. The service is created inactive; -Enable activates it and waits until perpd has it. -Down and -Once write flag.down and flag.once. An existing directory is PerpServiceExists.',
     params={'Name': 'The directory name of the new service (no slash, not starting with a dot).',
-            'Command': '/bin/sh text, written into rc.main as given (never re-quoted): quote inside it as you would in a shell script. One simple command (words and quoted words, e.g. "sleep 1000" or "/usr/bin/python3 -m http.server 8080") is written as exec COMMAND, so the process perpd supervises is the command itself. Anything else, a command that starts with exec already or has ;, &&, |, redirections, substitutions, an assignment or several lines, runs as written in rc.main\'s shell: end it with exec LASTCOMMAND to keep one process.',
+            'Command': '/bin/sh text, written into rc.main as given (never re-quoted): quote inside it as you would in a shell script. One simple command (words and quoted words, e.g. "sleep 1000" or "/usr/bin/python3 -m http.server 8080") is written as exec COMMAND, so the process perpd supervises is the command itself. Anything else, a command that starts with exec already or has ;, &&, |, redirections, substitutions, an assignment or several lines, or starts with a shell builtin or reserved word (exit 3, cd, wait, if, ...), runs as written in rc.main\'s shell: end it with exec LASTCOMMAND to keep one process.',
             'NoLog': 'Writes no rc.log; main\'s output then goes to perpd\'s output.',
             'LogDirectory': 'tinylog\'s directory, relative to the service directory or absolute. Default: log.',
             'Down': 'Writes flag.down: perpd does not start main when it activates the service.',
@@ -138,7 +141,7 @@ H['Wait-PerpService'] = dict(
     params={'Status': 'The status to wait for. Default: Up.',
             'Timeout': 'Seconds to wait; 0 (the default) waits without limit.',
             'MinimumUptime': 'Seconds main must have been running, exactly: 1 is met after a full second, not at perp\'s rounded "1s" at half a second.',
-            'NewProcess': 'Waits for a process other than the one the service had when the wait began (another pid, or another start time), so a check right after a kill or a restart cannot see the old process.',
+            'NewProcess': 'Waits for a process other than the one the service had: for a PerpService piped in, the process that object shows (so $s | Wait-PerpService -NewProcess waits past $s.Pid even when perpd restarted the service before the wait began), else the one it has when the wait began (another pid, or another start time), so a check right after a kill or a restart cannot see the old process. The end of that old process during the wait is expected, not a PerpServiceExited error.',
             'PassThru': 'Writes the PerpService object once it reached the state.'},
     examples=[("Wait-PerpService web -MinimumUptime 5 -Timeout 30", 'Waits until web has been up for 5 seconds, at most 30 seconds.'),
               ("Stop-PerpService web -NoWait; Wait-PerpService web -Status Down", 'Waits separately for a stop.'),

@@ -48,6 +48,7 @@ public enum PerpEventKind : long
     WantDown = 13,
     Paused = 14,
     Continued = 15,
+    OnceChanged = 16,
     Ready = 32,
     Healthy = 33,
     Unhealthy = 34,

@@ -37,6 +37,27 @@ public sealed partial class ControlClient
     }
 
     /// <summary>
+    /// Sets or clears the run-once flag (O) without starting or stopping anything. Success is
+    /// E 0; an unknown service E ENOENT, a service being deactivated E EBUSY (as for C). Null
+    /// when perpd does not speak the extension (perp 2.07: only o and u change the flag, and
+    /// both start a stopped service).
+    /// </summary>
+    /// <exception cref="ControlException">Stage Write or Read, with the errno.</exception>
+    public Reply? SetOnce(ServiceId id, bool once, CommandFlags flags = CommandFlags.None)
+    {
+        if (Extensions == ExtensionSupport.NotSupported) return null;
+        int n = ExtensionPacket.WriteSetOnce(_buffer, id, once, flags);
+        var reply = Exchange(_buffer.AsSpan(0, n));
+        if (reply.Kind == ReplyKind.Error && reply.Errno == Errno.EPROTO)
+        {
+            Extensions = ExtensionSupport.NotSupported;
+            return null;
+        }
+        if (reply.Kind == ReplyKind.Error) Extensions = ExtensionSupport.Supported;
+        return reply;
+    }
+
+    /// <summary>
     /// Bulk status of every service perpd supervises (one L request, one stream of replies),
     /// appended to <paramref name="results"/> in perpd's order. False, with nothing added,
     /// when perpd does not speak the extension.

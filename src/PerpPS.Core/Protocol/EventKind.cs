@@ -33,6 +33,8 @@ public enum EventKind : byte
     Paused = 14,
     /// <summary>perpd continued the run (c).</summary>
     Continued = 15,
+    /// <summary>The run-once flag was set (detail 1) or cleared (detail 0) by an O packet.</summary>
+    OnceChanged = 16,
 
     // 32..63 reserved for the service policy (readiness, health, backoff, give-up, dependencies).
     /// <summary>Reserved: the service reported ready.</summary>

@@ -16,12 +16,23 @@ public static class ExtensionPacket
     public const int NoServiceSize = Packet.HeaderSize + ServiceId.Size + 4;
     public const int SubscribedSize = Packet.HeaderSize + SubscriptionInfo.Size;
     public const int EventSize = Packet.HeaderSize + PerpEvent.Size;
+    public const int SetOnceSize = Packet.HeaderSize + ServiceId.Size + 2;
 
     public static int WriteExtendedQuery(Span<byte> d, ServiceId id)
     {
         Header(d, PacketType.ExtendedQuery, ServiceId.Size);
         id.Write(d[Packet.HeaderSize..]);
         return ExtendedQuerySize;
+    }
+
+    /// <summary>O: set (<paramref name="once"/>) or clear the run-once flag of main, or of the log with <see cref="CommandFlags.Log"/>.</summary>
+    public static int WriteSetOnce(Span<byte> d, ServiceId id, bool once, CommandFlags flags = CommandFlags.None)
+    {
+        Header(d, PacketType.SetOnce, ServiceId.Size + 2);
+        id.Write(d[Packet.HeaderSize..]);
+        d[Packet.HeaderSize + ServiceId.Size] = (byte)flags;
+        d[Packet.HeaderSize + ServiceId.Size + 1] = once ? (byte)1 : (byte)0;
+        return SetOnceSize;
     }
 
     /// <summary>L: bulk status of <paramref name="ids"/>, or of every service when empty.</summary>

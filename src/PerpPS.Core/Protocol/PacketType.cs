@@ -33,6 +33,13 @@ public static class PacketType
     /// <see cref="Event"/> packets until either side closes it.
     /// </summary>
     public const byte Subscribe = (byte)'W';
+    /// <summary>
+    /// Extension: set or clear a sub-service's run-once flag without starting or stopping
+    /// anything, client → perpd, 18 bytes (dev/ino, flags as in C, value 1 set / 0 clear);
+    /// answered E with an errno as C is. perp's o and u change the flag only together with a
+    /// start, so a stopped service's flag cannot be changed with C.
+    /// </summary>
+    public const byte SetOnce = (byte)'O';
 
     /// <summary>Extension reply: one service's extended status (<see cref="ExtendedStatus"/>).</summary>
     public const byte Extended = (byte)'x';
