@@ -30,17 +30,12 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
     public void After_a_SIGKILL_the_next_perpd_adopts_running_services_and_keeps_down_ones_down(bool cgroups)
     {
         using var tb = new TempBase();
-        string tinylog = RepoPaths.Program("tinylog");
         string resets = Path.Combine(tb.Scratch, "resets");
         var env = new Dictionary<string, string?> { ["PERPD_CGROUP"] = cgroups ? null : "off" };
         var ids = new List<ServiceId>();
         for (int i = 0; i < Running + Down; i++)
         {
-            string name = $"s{i:D2}";
-            string main = $"if [ \"$1\" = reset ]; then echo \"$*\" >> {resets}; exit 0; fi\n"
-                + "exec 2>&1\ni=0\nwhile :; do i=$((i+1)); echo \"n $i\"; sleep 0.05; done\n";
-            string log = $"[ \"$1\" = start ] || exit 0\nexec {tinylog} {Path.Combine(tb.Scratch, name)}\n";
-            ids.Add(Perp.Id(tb.AddService(name, main, log)));
+            ids.Add(Perp.Id(tb.AddService($"s{i:D2}", NumberedLines.MainScript(resets), NumberedLines.LogScript(tb, i))));
         }
         var everyPid = new HashSet<int>();
         DaemonProcess? first = null, second = null;
@@ -98,19 +93,19 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             Assert.DoesNotContain(second.Lines, l => l.Contains("tinylog.pid", StringComparison.Ordinal));
 
             // Every logger still writing: lines the mains write after the adoption land in the files.
-            var highest = Enumerable.Range(0, Running).Select(i => Highest(tb, i)).ToArray();
+            var highest = Enumerable.Range(0, Running).Select(i => NumberedLines.Highest(tb, i)).ToArray();
             for (int i = 0; i < Running; i++)
             {
                 int k = i;
-                Wait.Until(() => Highest(tb, k) > highest[k] + 5, $"s{k:D2}'s logger to write after the adoption", Long);
+                Wait.Until(() => NumberedLines.Highest(tb, k) > highest[k] + 5, $"s{k:D2}'s logger to write after the adoption", Long);
             }
             // A logger killed after the adoption: its successor reads the same (taken back) pipe.
             Libc.Kill((int)logs[0], 15);
             var next = Perp.WaitStatus(tb.Path, "s00", s => s.Log is { IsRunning: true, IsResetting: false } l && l.Pid != logs[0],
                 "a new logger for s00", Long);
             everyPid.Add((int)next.Log.Pid);
-            long after = Highest(tb, 0);
-            Wait.Until(() => Highest(tb, 0) > after + 5, "the new logger of s00 to write", Long);
+            long after = NumberedLines.Highest(tb, 0);
+            Wait.Until(() => NumberedLines.Highest(tb, 0) > after + 5, "the new logger of s00 to write", Long);
 
             // The second perpd's shutdown stops the first one's processes too; the adopted mains' resets say "unknown".
             Libc.Kill(second.Pid, 15);
@@ -118,7 +113,7 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             Wait.Until(() => !everyPid.Any(ProcessKiller.IsAlive), "every adopted process to be stopped", Long);
             Assert.Empty(RunscriptsPerDirectory(tb));
             Assert.Contains("reset s00 unknown", File.ReadAllLines(resets));
-            for (int i = 0; i < ids.Count; i++) AssertNoLineLost(tb, i);
+            for (int i = 0; i < ids.Count; i++) NumberedLines.AssertNoLineLost(tb, i);
         }
         finally
         {
@@ -152,37 +147,5 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             if (cwd != null) count[cwd] = count.GetValueOrDefault(cwd) + 1;
         }
         return count;
-    }
-
-    /// <summary>Every numbered line in the service's log directory (current and rotated files).</summary>
-    private static List<long> Numbers(TempBase tb, int i)
-    {
-        var numbers = new List<long>();
-        string dir = Path.Combine(tb.Scratch, $"s{i:D2}");
-        if (!Directory.Exists(dir)) return numbers;
-        foreach (string f in Directory.EnumerateFiles(dir))
-        {
-            string name = Path.GetFileName(f);
-            if (name != "current" && !name.StartsWith('@')) continue;
-            foreach (string line in File.ReadLines(f))
-            {
-                int n = line.LastIndexOf("n ", StringComparison.Ordinal);
-                if (n >= 0 && long.TryParse(line.AsSpan(n + 2), out long v)) numbers.Add(v);
-            }
-        }
-        return numbers;
-    }
-
-    private static long Highest(TempBase tb, int i) => Numbers(tb, i) is { Count: > 0 } n ? n.Max() : 0;
-
-    private static void AssertNoLineLost(TempBase tb, int i)
-    {
-        var numbers = Numbers(tb, i);
-        Assert.NotEmpty(numbers);
-        var distinct = numbers.ToHashSet();
-        Assert.Equal(numbers.Count, distinct.Count);
-        long max = numbers.Max();
-        var missing = Enumerable.Range(1, (int)max).Where(n => !distinct.Contains(n)).Take(10).ToList();
-        Assert.True(missing.Count == 0, $"s{i:D2} lost lines {string.Join(' ', missing)} of 1..{max}");
     }
 }
