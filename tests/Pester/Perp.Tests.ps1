@@ -18,7 +18,7 @@ Describe 'Perp module manifest and help' -Tag CI {
     It 'passes Test-ModuleManifest' {
         $info = Test-ModuleManifest -Path $manifest
         $info.Name | Should -Be 'Perp'
-        $info.ExportedCmdlets.Count | Should -Be 21
+        $info.ExportedCmdlets.Count | Should -Be 22
         $info.ExportedFunctions.Count | Should -Be 0
     }
 
