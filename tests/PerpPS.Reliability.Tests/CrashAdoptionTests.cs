@@ -57,7 +57,6 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
                 if (mains[i] != 0) everyPid.Add((int)mains[i]);
                 everyPid.Add((int)logs[i]);
             }
-            // Each down service wrote something before its d (its logger keeps running).
             Libc.Kill(first.Pid, 9);
             Wait.Until(() => !ProcessKiller.IsAlive(first.Pid), "the first perpd to die");
 
@@ -87,9 +86,10 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             for (int i = 0; i < Running; i++)
                 Assert.True(ProcessKiller.IsAlive((int)mains[i]) && ProcessKiller.IsAlive((int)logs[i]), $"s{i:D2}'s first runscripts alive");
             for (int i = Running; i < ids.Count; i++) everyPid.Add((int)Perp.Status(tb.Path, ids[i]).Log.Pid);
-            var adopted = second.Lines.Where(l => l.Contains("adopted service ", StringComparison.Ordinal)).ToList();
-            output.WriteLine(string.Join('\n', adopted));
-            Assert.Equal(Running, adopted.Count);
+            // perpd's lines reach the test through a pipe, asynchronously: wait for them.
+            static int Adopted(DaemonProcess d) => d.Lines.Count(l => l.Contains("adopted service ", StringComparison.Ordinal));
+            Wait.Until(() => Adopted(second) >= Running, "an adoption line per running service", Long);
+            Assert.Equal(Running, Adopted(second));
             Assert.DoesNotContain(second.Lines, l => l.Contains("tinylog.pid", StringComparison.Ordinal));
 
             // Every logger still writing: lines the mains write after the adoption land in the files.
@@ -113,14 +113,18 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             Wait.Until(() => !everyPid.Any(ProcessKiller.IsAlive), "every adopted process to be stopped", Long);
             Assert.Empty(RunscriptsPerDirectory(tb));
             Assert.Contains("reset s00 unknown", File.ReadAllLines(resets));
-            for (int i = 0; i < ids.Count; i++) NumberedLines.AssertNoLineLost(tb, i);
+            for (int i = 0; i < ids.Count; i++) NumberedLines.AssertNoLineLost(tb, i, mayBeEmpty: i >= Running);
         }
         finally
         {
             foreach (var d in new[] { second, first })
             {
                 if (d == null) continue;
-                if (!d.HasExited) Libc.Kill(d.Pid, 9);
+                if (!d.HasExited)
+                {
+                    output.WriteLine(Diagnose(d.Pid));
+                    Libc.Kill(d.Pid, 9);
+                }
                 try { d.WaitForExit(TimeSpan.FromSeconds(5)); } // its last lines in (a crash's message)
                 catch (TimeoutException) { }
                 if (d.HasExited) output.WriteLine($"perpd {d.Pid} exit code {d.ExitCode}");
@@ -132,6 +136,27 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             second?.Dispose();
             first?.Dispose();
         }
+    }
+
+    /// <summary>Where a perpd that is still running stands (its threads' kernel stacks and its children), for a failure's output.</summary>
+    private static string Diagnose(int pid)
+    {
+        var text = new System.Text.StringBuilder($"perpd {pid} still running:\n");
+        try
+        {
+            foreach (string task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                string Read(string f) { try { return File.ReadAllText(Path.Combine(task, f)).Trim(); } catch (IOException) { return "?"; } }
+                text.Append(Path.GetFileName(task)).Append(' ').Append(Read("comm")).Append(" wchan=").Append(Read("wchan")).Append('\n').Append(Read("stack")).Append('\n');
+            }
+            foreach (int c in ProcFs.ChildrenOf(pid, includeZombies: true))
+                text.Append("child ").Append(c).Append(' ').Append(ProcFs.State(c)).Append(' ').Append(ProcFs.CommandLine(c)).Append('\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            text.Append(e.Message);
+        }
+        return text.ToString();
     }
 
     /// <summary>Session leaders with this base in their environment, per working directory (a main's is its service directory, tinylog's its log directory).</summary>
