@@ -59,6 +59,12 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
             }
             Libc.Kill(first.Pid, 9);
             Wait.Until(() => !ProcessKiller.IsAlive(first.Pid), "the first perpd to die");
+            // The loggers of the down services see EOF (their pipe's last writer is gone) and
+            // exit. Without a cgroup nothing ties such a logger to its service (tinylog left the
+            // service directory), so one still draining would hold its lock against the new
+            // logger for a governor second: start the new perpd once they are gone, as a
+            // supervisor restarting perpd would.
+            Wait.Until(() => Enumerable.Range(Running, Down).All(i => !ProcessKiller.IsAlive((int)logs[i])), "the down services' loggers to end at EOF", Long);
 
             second = DaemonProcess.Start(tb.Path, environment: env);
             for (int i = 0; i < ids.Count; i++)
@@ -76,12 +82,15 @@ public sealed class CrashAdoptionTests(ITestOutputHelper output)
                     Wait.Until(() => Perp.Status(tb.Path, ids[i]).Log is { IsRunning: true, IsResetting: false }, $"s{i:D2}'s logger", Long);
                 }
             }
-            // One runscript per slot, none twice: counted by the test itself from /proc.
-            var perDirectory = RunscriptsPerDirectory(tb);
-            for (int i = 0; i < ids.Count; i++)
+            // One runscript per slot, none twice: counted by the test itself from /proc (a new
+            // logger's rc.log counts in its service directory until it has exec'd tinylog: wait).
+            bool OnePerSlot(Dictionary<string, int> perDirectory) => Enumerable.Range(0, ids.Count).All(i =>
+                perDirectory.GetValueOrDefault(tb.Service($"s{i:D2}")) == (i < Running ? 1 : 0)
+                && perDirectory.GetValueOrDefault(Path.Combine(tb.Scratch, $"s{i:D2}")) == 1);
+            try { Wait.Until(() => OnePerSlot(RunscriptsPerDirectory(tb)), "one runscript per slot", Long); }
+            catch (TimeoutException)
             {
-                Assert.Equal(i < Running ? 1 : 0, perDirectory.GetValueOrDefault(tb.Service($"s{i:D2}")));
-                Assert.Equal(1, perDirectory.GetValueOrDefault(Path.Combine(tb.Scratch, $"s{i:D2}")));
+                Assert.Fail("runscripts per directory: " + string.Join(", ", RunscriptsPerDirectory(tb).Select(kv => $"{kv.Key}={kv.Value}")));
             }
             for (int i = 0; i < Running; i++)
                 Assert.True(ProcessKiller.IsAlive((int)mains[i]) && ProcessKiller.IsAlive((int)logs[i]), $"s{i:D2}'s first runscripts alive");
