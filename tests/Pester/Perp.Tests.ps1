@@ -180,6 +180,15 @@ Describe 'Perp services under a real perpd' -Tag CI {
         $r.CompletionMatches.CompletionText -join ',' | Should -Be 'worker'
     }
 
+    It 'upgrades perpd in place with Restart-PerpDaemon: same pids, nothing restarted' {
+        $before = Get-PerpService -Base $base web, worker
+        $d = Restart-PerpDaemon -Base $base -Confirm:$false -PassThru
+        $d.Pid | Should -Be $daemon.Pid
+        $after = Get-PerpService -Base $base web, worker
+        $after.Pid -join ',' | Should -Be ($before.Pid -join ',')
+        $after[0].Log.Pid | Should -Be $before[0].Log.Pid
+    }
+
     It 'disables, enables and removes a service' {
         New-PerpService -Base $base -Name scratch -Command 'sleep 100000' -NoLog -Enable | Out-Null
         (Get-PerpService -Base $base scratch).Status | Should -BeIn @('Starting', 'Up')
