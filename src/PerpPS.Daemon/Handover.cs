@@ -71,7 +71,7 @@ internal static unsafe partial class Handover
         int errno = Native.Errno;
         SetInherited(table, inherit: false);
         Native.SigProcMask(Native.SIG_SETMASK, old, null);
-        try { File.Delete(path); } catch (IOException) { }
+        try { File.Delete(path); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         log.Error().Add("upgrade failed: execve() of ").Add(exe).Add(": ").Errno(errno).Add("; carrying on").Line();
     }
 
@@ -82,7 +82,7 @@ internal static unsafe partial class Handover
         string[] lines;
         try { lines = File.ReadAllLines(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        try { File.Delete(path); } catch (IOException) { }
+        try { File.Delete(path); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         if (!ProcStat.TryRead(Libc.GetPid(), out var self) || lines.Length == 0 || lines[0] != Header(self))
         {
             log.Warning().Add("ignoring a stale ").Add(path).Add(" (not this process's)").Line();
