@@ -33,6 +33,7 @@
         'Get-PerpLog'
         'Start-PerpDaemon'
         'Stop-PerpDaemon'
+        'Restart-PerpDaemon'
         'Get-PerpDaemon'
         'Invoke-PerpRescan'
     )

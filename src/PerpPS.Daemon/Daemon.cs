@@ -43,8 +43,8 @@ internal sealed class Daemon
         _supervisor.WatchChildren = signals.WatchChildren;
         _supervisor.Budget = budget;
         _supervisor.Wanted = new WantedState(options.BaseDirectory);
-        _supervisor.Orphans = Adoption.Find(options.BaseDirectory);
-        if (_supervisor.Orphans.Count > 0)
+        _supervisor.Orphans = Handover.TryTake(options.BaseDirectory, log) ?? Adoption.Find(options.BaseDirectory, containment);
+        if (_supervisor.Orphans.Count > 0 && !_supervisor.Orphans.FromHandover)
             log.Info().Add("found ").Count(_supervisor.Orphans.Count, " runscript", " runscripts").Add(" of a previous perpd: adopting").Line();
         _supervisor.SetPolicyDefaults(options.DefaultTimeoutKillMs, options.DefaultRestartBackoff);
         _scanner = new Scanner(baseFd, log, _table, _supervisor, budget);
@@ -52,8 +52,9 @@ internal sealed class Daemon
         var events = new EventStream(options.MaxSubscribers);
         _supervisor.Events = events;
         _server.Events = events;
-        // Without cgroups, orphans come back to perpd (subreaper) to be reaped and contained.
-        if (options.Subreaper || log.Pid == 1 || !containment.UsesCgroups) StartReaping();
+        // Without cgroups, orphans come back to perpd (subreaper) to be reaped and contained. After
+        // an upgrade, a child not handed over (a health check that was running) is reaped when it ends.
+        if (options.Subreaper || log.Pid == 1 || !containment.UsesCgroups || _supervisor.Orphans.FromHandover) StartReaping();
         if (options.AutoscanSeconds > 0) _nextAutoscan = Native.MonotonicNanoseconds() + options.AutoscanSeconds * Second;
     }
 
@@ -97,6 +98,7 @@ internal sealed class Daemon
             {
                 _rescan = false;
                 _scanRetryAt = _scanner.Scan() ? long.MaxValue : Native.MonotonicNanoseconds() + Supervisor.FailurePause;
+                _supervisor.ForgetOrphans(); // adoption happens in the first scan only
                 continue;
             }
             _loop.ArmTimer(NextDeadline());
@@ -159,6 +161,7 @@ internal sealed class Daemon
             return;
         }
         if ((pending & SignalBridge.Hangup) != 0) _rescan = true;
+        if ((pending & SignalBridge.Upgrade) != 0) Handover.Exec(_options.BaseDirectory, _table, _log); // returns only on failure
     }
 
     /// <summary>Spec §2.5, with the stop timeout as the one deliberate addition.</summary>

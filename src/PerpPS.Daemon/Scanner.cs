@@ -202,7 +202,14 @@ internal sealed unsafe class Scanner
             once = mainWant == 'o';
             logDown = logWant == 'd';
         }
-        _supervisor.Adopt(svc);
+        if (_supervisor.Adopt(svc) is { Exact: true } entry)
+        {
+            // An upgrade re-exec handed over the previous image's wants exactly.
+            var mainFlags = entry.Main?.Flags ?? SubserviceFlags.None;
+            down = (mainFlags & SubserviceFlags.WantDown) != 0;
+            once = !down && (mainFlags & SubserviceFlags.IsOnce) != 0;
+            logDown = ((entry.Log?.Flags ?? SubserviceFlags.None) & SubserviceFlags.WantDown) != 0;
+        }
         _supervisor.CheckDefinition(svc);
         _supervisor.StartActivated(svc, down, once, logDown);
         _log.Info().Add("activated new service: ").Add(name).Line();

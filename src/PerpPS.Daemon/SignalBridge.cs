@@ -1,3 +1,4 @@
+using PerpPS.Core.Posix;
 using PerpPS.Core.Interop;
 using System.Runtime.InteropServices;
 using PerpPS.Daemon.Interop;
@@ -5,7 +6,7 @@ using PerpPS.Daemon.Interop;
 namespace PerpPS.Daemon;
 
 /// <summary>
-/// Turns SIGTERM, SIGINT and SIGHUP into flags plus a poke of the loop's eventfd (spec §2.4).
+/// Turns SIGTERM, SIGINT, SIGHUP and SIGUSR2 (upgrade: <see cref="Handover"/>) into flags plus a poke of the loop's eventfd (spec §2.4).
 /// .NET delivers PosixSignalRegistration callbacks on its own signal thread; the callback
 /// only sets a bit and writes the eventfd, so all state stays with the loop thread.
 /// Cancelling the default action keeps the runtime from exiting on SIGTERM/SIGINT.
@@ -13,7 +14,7 @@ namespace PerpPS.Daemon;
 /// </summary>
 internal sealed class SignalBridge : IDisposable
 {
-    public const int Terminate = 1, Hangup = 2, Child = 4;
+    public const int Terminate = 1, Hangup = 2, Child = 4, Upgrade = 8;
 
     private readonly int _wakeupFd;
     private readonly PosixSignalRegistration[] _registrations;
@@ -29,7 +30,10 @@ internal sealed class SignalBridge : IDisposable
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate),
             PosixSignalRegistration.Create(PosixSignal.SIGINT, OnTerminate),
             PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup),
+            PosixSignalRegistration.Create((PosixSignal)SignalNames.SIGUSR2, OnUpgrade),
         ];
+        // Only now: a signal left pending across an upgrade's exec reaches these handlers, not SIG_DFL.
+        UnblockAll();
     }
 
     /// <summary>
@@ -38,7 +42,7 @@ internal sealed class SignalBridge : IDisposable
     /// perpd in the background leaves SIGINT and SIGQUIT ignored (nohup: SIGHUP); a container
     /// runtime or a careless parent may ignore SIGCHLD, and then the kernel reaps every child
     /// itself: waitid finds nothing, the exit statuses are lost. A blocked SIGTERM would keep
-    /// perpd from ever stopping. Only SIGPIPE stays ignored: the .NET runtime ignores it on
+    /// perpd from ever stopping (the mask is emptied once the handlers are in place: <see cref="UnblockAll"/>). Only SIGPIPE stays ignored: the .NET runtime ignores it on
     /// purpose (a write to a closed socket must return EPIPE). Handlers the runtime installed
     /// (SIGSEGV and friends) are not SIG_IGN and are left alone; 32 and 33 are glibc's.
     /// </summary>
@@ -51,6 +55,11 @@ internal sealed class SignalBridge : IDisposable
             if (Native.SigAction(sig, null, old) != 0) continue;
             if (*(nint*)old == Native.SIG_IGN) Libc.Signal(sig, Native.SIG_DFL);
         }
+    }
+
+    /// <summary>Empties the signal mask (inherited, or blocked by the upgrade's exec).</summary>
+    public static unsafe void UnblockAll()
+    {
         byte* empty = stackalloc byte[Libc.SigSetSize];
         Libc.SigEmptySet(empty);
         Native.SigProcMask(Native.SIG_SETMASK, empty, null);
@@ -74,6 +83,8 @@ internal sealed class SignalBridge : IDisposable
     private void OnTerminate(PosixSignalContext context) => Raise(context, Terminate);
 
     private void OnHangup(PosixSignalContext context) => Raise(context, Hangup);
+
+    private void OnUpgrade(PosixSignalContext context) => Raise(context, Upgrade);
 
     private void Raise(PosixSignalContext context, int bit)
     {

@@ -121,6 +121,40 @@ public class LogAndDaemonTests(SessionFixture fixture) : IClassFixture<SessionFi
     }
 
     [Fact]
+    public void Restart_PerpDaemon_re_executes_perpd_in_place_keeping_its_services()
+    {
+        using var tb = new TempBase();
+        tb.AddService("web", PerpBase.Script("exec sleep 1000"), PerpBase.Script("exec cat > /dev/null"));
+        int pid = 0;
+        var services = new List<int>();
+        try
+        {
+            pid = _ps.Invoke("Start-PerpDaemon -Base $args[0] -DaemonPath $args[1]", tb.Path, RepoPaths.Program("perpd"))
+                .ThrowOnError().Single<PerpDaemon>().Pid;
+            var before = _ps.Invoke("Wait-PerpService -Base $args[0] web -Timeout 60 -PassThru", tb.Path).ThrowOnError().Single<PerpService>();
+            services.AddRange([before.Pid, before.Log!.Pid]);
+            Assert.True(before.Pid > 0 && before.Log.Pid > 0, "main and log run");
+
+            var after = _ps.Invoke("Restart-PerpDaemon -Base $args[0] -Confirm:$false -PassThru", tb.Path).ThrowOnError().Single<PerpDaemon>();
+            Assert.Equal(pid, after.Pid);
+            Assert.True(after.Running);
+            Assert.Contains("upgrade: adopting", File.ReadAllText(Path.Combine(tb.Path, ".control", "perpd.log")));
+            var now = _ps.Invoke("Get-PerpService -Base $args[0] web", tb.Path).ThrowOnError().Single<PerpService>();
+            Assert.Equal(before.Pid, now.Pid);
+            Assert.Equal(before.Log.Pid, now.Log!.Pid);
+
+            var missing = _ps.Invoke("try { Restart-PerpDaemon -Base $args[0] -Confirm:$false } catch { $_ }", tb.Root);
+            Assert.Contains(missing.Errors.Concat(missing.Output.Select(o => o.BaseObject).OfType<ErrorRecord>()),
+                e => e.FullyQualifiedErrorId == "PerpDaemonNotRunning,PerpPS.Cmdlets.RestartPerpDaemonCommand");
+        }
+        finally
+        {
+            if (pid != 0) ProcessKiller.Stop(pid, TimeSpan.FromSeconds(15));
+            ProcessKiller.KillAll(services);
+        }
+    }
+
+    [Fact]
     public void Rescan_without_perpd_is_terminating_and_a_missing_perpd_program_is_reported()
     {
         using var tb = new TempBase();

@@ -11,7 +11,7 @@ public class ManifestAndHelpTests(SessionFixture fixture) : IClassFixture<Sessio
     private static readonly string[] Expected =
     [
         "Disable-PerpService", "Enable-PerpService", "Get-PerpDaemon", "Get-PerpLog", "Get-PerpService", "Import-PerpService",
-        "Invoke-PerpRescan", "New-PerpService", "Remove-PerpService", "Restart-PerpService", "Resume-PerpService",
+        "Invoke-PerpRescan", "New-PerpService", "Remove-PerpService", "Restart-PerpDaemon", "Restart-PerpService", "Resume-PerpService",
         "Send-PerpSignal", "Set-PerpService", "Start-PerpDaemon", "Start-PerpService", "Stop-PerpDaemon",
         "Stop-PerpService", "Suspend-PerpService", "Test-PerpService", "Wait-PerpService", "Watch-PerpService",
     ];

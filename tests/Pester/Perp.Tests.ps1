@@ -18,7 +18,7 @@ Describe 'Perp module manifest and help' -Tag CI {
     It 'passes Test-ModuleManifest' {
         $info = Test-ModuleManifest -Path $manifest
         $info.Name | Should -Be 'Perp'
-        $info.ExportedCmdlets.Count | Should -Be 21
+        $info.ExportedCmdlets.Count | Should -Be 22
         $info.ExportedFunctions.Count | Should -Be 0
     }
 
@@ -178,6 +178,15 @@ Describe 'Perp services under a real perpd' -Tag CI {
         $line = "Get-PerpService -Base $base -Name wo"
         $r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $r.CompletionMatches.CompletionText -join ',' | Should -Be 'worker'
+    }
+
+    It 'upgrades perpd in place with Restart-PerpDaemon: same pids, nothing restarted' {
+        $before = Get-PerpService -Base $base web, worker
+        $d = Restart-PerpDaemon -Base $base -Confirm:$false -PassThru
+        $d.Pid | Should -Be $daemon.Pid
+        $after = Get-PerpService -Base $base web, worker
+        $after.Pid -join ',' | Should -Be ($before.Pid -join ',')
+        $after[0].Log.Pid | Should -Be $before[0].Log.Pid
     }
 
     It 'disables, enables and removes a service' {

@@ -46,6 +46,10 @@ internal static class ErrorIds
     public const string DaemonProgramNotFound = "PerpDaemonProgramNotFound";
     /// <summary>Start-PerpDaemon: perpd could not be started or exited at once.</summary>
     public const string DaemonStartFailed = "PerpDaemonStartFailed";
+    /// <summary>Restart-PerpDaemon: no re-executed perpd answered in time.</summary>
+    public const string DaemonRestartTimeout = "PerpDaemonRestartTimeout";
+    /// <summary>Restart-PerpDaemon: perpd exited instead of re-executing.</summary>
+    public const string DaemonRestartFailed = "PerpDaemonRestartFailed";
     /// <summary>Stop-PerpDaemon: perpd did not exit in time.</summary>
     public const string DaemonStopTimeout = "PerpDaemonStopTimeout";
     /// <summary>Signalling perpd failed (EPERM, ...).</summary>

@@ -193,6 +193,14 @@ H['Stop-PerpDaemon'] = dict(
             'PassThru': 'Writes the PerpDaemon object after it stopped.'},
     examples=[("Stop-PerpDaemon -Base /srv/perp", 'Stops perpd and every service it supervises.')])
 
+H['Restart-PerpDaemon'] = dict(
+    synopsis='Upgrades perpd in place: it re-executes its program keeping every service running.',
+    description='Restart-PerpDaemon finds perpd by the lock on BASE/.control/perpd.pid and sends it SIGUSR2: perpd re-executes the program it was started from (so a newly installed perpd takes over) in the same process, with the same options. Its pid, every main\'s and logger\'s pid and the log pipes stay; no service is restarted and no log line is lost; down services stay down. The cmdlet waits until the new image answers on a freshly bound control socket. Clients connected at that moment (Watch-PerpService included) are disconnected. perpd refuses while a service is being deactivated (it logs why); the wait then ends with a PerpDaemonRestartTimeout error. perpd not running is a PerpDaemonNotRunning error.',
+    params={'Base': 'The perp base directory. Default: $env:PERP_BASE when set and not empty, else /etc/perp. A relative path is taken against the current PowerShell location.',
+            'Timeout': 'Seconds to wait for the re-executed perpd to answer; 0 waits without limit. Default: 30.',
+            'PassThru': 'Writes the PerpDaemon object after the restart.'},
+    examples=[("Restart-PerpDaemon -Base /srv/perp", 'After installing a new perpd: the running one becomes the new version, every service keeps running.')])
+
 H['Get-PerpDaemon'] = dict(
     synopsis='Gets perpd\'s state on a base.',
     description='Get-PerpDaemon writes a PerpDaemon object: Running and Pid from the lock on BASE/.control/perpd.pid (the kernel\'s lock holder, not the file\'s text), StartTime and Uptime from perpd\'s status replies (else /proc), and ServiceCount, the services perpd answers for. A base without perpd gives Running = $false, not an error.',

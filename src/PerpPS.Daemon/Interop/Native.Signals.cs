@@ -11,7 +11,7 @@ internal static unsafe partial class Native
     /// <summary>struct sigaction in glibc on 64-bit Linux: handler at 0, 152 bytes in all.</summary>
     public const int SigActionSize = 152;
     public const nint SIG_DFL = 0, SIG_IGN = 1;
-    public const int SIG_SETMASK = 2;
+    public const int SIG_BLOCK = 0, SIG_SETMASK = 2;
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int P_ALL = 0;
     public const int WNOWAIT = 0x01000000;
@@ -23,10 +23,13 @@ internal static unsafe partial class Native
     [LibraryImport(LibC, EntryPoint = "sigprocmask", SetLastError = true)]
     public static partial int SigProcMask(int how, byte* set, byte* old);
 
+    [LibraryImport(LibC, EntryPoint = "sigaddset", SetLastError = true)]
+    public static partial int SigAddSet(byte* set, int signal);
+
     [LibraryImport(LibC, EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
-    public const int F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+    public const int F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, FD_CLOEXEC = 1;
 
     [LibraryImport(LibC, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
