@@ -11,6 +11,7 @@
 #            10,000 client connections, Watch-PerpService kill -9 latency
 #   big      Get-PerpService and perpls at 10,000 services (perpd only)
 #   import   Import-Module Perp and the first Get-PerpService, R2R module vs a JIT-only copy
+#            and vs the built module without its format/types data
 #   log      logger throughput (tinylog, svlogd, s6-log, multilog), 3 trials of 1,000,000 lines
 #   events   bench/events.sh (100 subscribers, 10 never reading)
 #   startup  bench/startup.sh (tools vs the empty Native AOT program, build variants)
@@ -221,11 +222,15 @@ if want import; then
   mkdir -p "$jit"
   cp "$root"/module/*.psd1 "$root"/module/*.ps1xml "$jit"/; cp -r "$root/module/en-US" "$jit"/ 2>/dev/null
   dotnet publish "$root/src/PerpPS.Cmdlets" -c Release -o "$jit/bin" -p:DebugType=none --nologo -v:q >"$work/jit.log" 2>&1 || say "JIT-only module did not build"
+  # The cost of the format and types data: the built module without FormatsToProcess/TypesToProcess.
+  noxml=$work/module-noxml
+  mkdir -p "$noxml"; cp -r "$root/module/bin" "$noxml/"
+  grep -v -e '^ *FormatsToProcess' -e '^ *TypesToProcess' "$root/module/Perp.psd1" >"$noxml/Perp.psd1"
   up_kind perp 200
-  for m in built jit; do
-    mp=$root/module/Perp.psd1; [ $m = jit ] && mp=$jit/Perp.psd1
+  for m in built jit noxml; do
+    mp=$root/module/Perp.psd1; [ $m = jit ] && mp=$jit/Perp.psd1; [ $m = noxml ] && mp=$noxml/Perp.psd1
     : >"$work/imp-$m"
-    for ((t = 1; t <= 15; t++)); do "$PWSH" -NoProfile -File "$here/import.ps1" -Module "$mp" -Base "$L" >>"$work/imp-$m" 2>&1; done
+    for ((t = 1; t <= 12; t++)); do "$PWSH" -NoProfile -File "$here/import.ps1" -Module "$mp" -Base "$L" >>"$work/imp-$m" 2>&1; done
     for k in import_ms first_get_ms import_cpu_ms first_get_cpu_ms; do
       R[imp-$k,$m]=$(kv "$k" <"$work/imp-$m" | spread)
     done
@@ -324,11 +329,12 @@ if want big; then
   emit ""
 fi
 if want import; then
-  emit "## Import-Module Perp, then the first Get-PerpService (200 services), each in a fresh pwsh (15 processes)"; emit ""
+  emit "## Import-Module Perp, then the first Get-PerpService (200 services), each in a fresh pwsh (12 processes)"; emit ""
   emit "| module | Import-Module, ms | its CPU, ms | first Get-PerpService, ms | its CPU, ms |"
   emit "|---|---:|---:|---:|---:|"
   emit "| as built (ReadyToRun) | ${R[imp-import_ms,built]:-—} | ${R[imp-import_cpu_ms,built]:-—} | ${R[imp-first_get_ms,built]:-—} | ${R[imp-first_get_cpu_ms,built]:-—} |"
   emit "| JIT-only copy | ${R[imp-import_ms,jit]:-—} | ${R[imp-import_cpu_ms,jit]:-—} | ${R[imp-first_get_ms,jit]:-—} | ${R[imp-first_get_cpu_ms,jit]:-—} |"
+  emit "| as built, without its format/types data (for the cost of the XML) | ${R[imp-import_ms,noxml]:-—} | ${R[imp-import_cpu_ms,noxml]:-—} | ${R[imp-first_get_ms,noxml]:-—} | ${R[imp-first_get_cpu_ms,noxml]:-—} |"
   emit ""
 fi
 if want log; then
