@@ -35,7 +35,12 @@ if [ -d scripts ]; then
 fi
 
 echo "build.sh: building the Perp module into module/bin"
-dotnet publish src/PerpPS.Cmdlets -c Release -o module/bin -p:DebugType=none --nologo -v:q
+# ReadyToRun (issue #13): the module's DLLs carry precompiled code for linux-x64, so
+# Import-Module and the first cmdlet call JIT-compile only what R2R cannot cover
+# (bench/issue13.sh measures it against a JIT-only copy). The IL stays, so any .NET
+# runtime that loads net8.0 assemblies still runs them.
+dotnet publish src/PerpPS.Cmdlets -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o module/bin -p:DebugType=none --nologo -v:q
 # The module runs the bundled perpd (Start-PerpDaemon) and names the bundled tinylog in the
 # rc.log New-PerpService writes when no tinylog is on PATH.
 cp -f "$bin/perpd" module/bin/ 2>/dev/null || true

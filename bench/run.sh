@@ -2,7 +2,7 @@
 # PerpPS side by side with runit, s6 and daemontools (Debian's packages), on the same
 # services: memory, idle wakeups, kill→restart latency, CLI status/control latency,
 # Get-PerpService in a warm runspace, mass start, logger throughput; in full mode also the
-# long protocol fuzz and restart soak. Writes bench/RESULTS.md (or --out FILE).
+# long protocol fuzz and restart soak. Writes bench/RESULTS-run.md (or --out FILE).
 #
 #   bench/run.sh --quick          ~25 minutes: 20/200/1000 services (perpd also 9000/10000), 1-minute soak/fuzz
 #   bench/run.sh                  full: 20/200/1000/9000/10000 everywhere a peer can, 10-minute soak/fuzz
@@ -20,7 +20,7 @@ root=$(cd "$here/.." && pwd)
 # shellcheck source=lib/supervisors.sh
 . "$here/lib/supervisors.sh"
 
-mode=full sizes="" peers="runit s6 daemontools" kinds="" bin="" out="$here/RESULTS.md"
+mode=full sizes="" peers="runit s6 daemontools" kinds="" bin="" out="$here/RESULTS-run.md"
 install=1 long=1 trials="" idle=""
 while [ $# -gt 0 ]; do
   case $1 in
@@ -225,6 +225,6 @@ fi
 echo "load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/machine.txt"
 "$BENCH" report "$work/machine.txt" "$raw" >"$out.tmp" && mv "$out.tmp" "$out"
 # The hand-written reading of the committed run, kept across re-runs.
-[ -f "$here/RESULTS-notes.md" ] && { echo; cat "$here/RESULTS-notes.md"; } >>"$out"
+[ -f "$here/RESULTS-run-notes.md" ] && { echo; cat "$here/RESULTS-run-notes.md"; } >>"$out"
 cp "$raw" "${out%.md}.raw.tsv"
 say "results written to $out (raw figures in ${out%.md}.raw.tsv)"

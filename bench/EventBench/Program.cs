@@ -1,5 +1,6 @@
-// eventbench BIN SERVICES: kill -9 → Exited event latency through Core's EventSubscription,
-// perpls time and perpd RSS/wakeups with 0 and with 100 subscribers (10 never reading).
+// eventbench BIN SERVICES TRIALS: kill -9 → Exited event latency through Core's EventSubscription,
+// perpls time (median, p90) with 0 and with 100 subscribers (10 never reading), idle and while
+// services are killed, perpd RSS after each of four 20,000-event storms, idle wakeups.
 using System.Diagnostics;
 using PerpPS.Core.Client;
 using PerpPS.Core.Interop;
@@ -59,7 +60,7 @@ try
         }
         return per;
     }
-    double PerplsMs(int runs)
+    (double Median, double P90) PerplsStats(int runs)
     {
         var times = new List<double>();
         for (int i = 0; i < runs; i++)
@@ -72,7 +73,7 @@ try
             times.Add(sw.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        return times[times.Count / 2];
+        return (times[times.Count / 2], times[Math.Min(times.Count - 1, times.Count * 9 / 10)]);
     }
     long Idle(int seconds)
     {
@@ -83,9 +84,37 @@ try
         return b.Where(kv => a.ContainsKey(kv.Key)).Sum(kv => kv.Value - a[kv.Key]);
     }
 
+    // Kills a random running service every 20 ms until the token is cancelled.
+    Thread Killer(CancellationToken stop)
+    {
+        var t = new Thread(() =>
+        {
+            var rnd = new Random(1);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var l = All();
+                    var s = l[rnd.Next(l.Count)];
+                    if (Up(s)) Libc.Kill((int)s.Status.Main.Pid, SignalNames.SIGKILL);
+                }
+                catch (ControlException) { }
+                Thread.Sleep(20);
+            }
+        }) { IsBackground = true };
+        t.Start();
+        return t;
+    }
+
     long rss0 = Rss();
-    double ls0 = PerplsMs(15);
+    var ls0 = PerplsStats(31);
     long idle0 = Idle(10);
+    // The same kills with no subscriber: what the subscribers' share of perpls's time is measured against.
+    var stop0 = new CancellationTokenSource();
+    var killer0 = Killer(stop0.Token);
+    var ls0kills = PerplsStats(31);
+    stop0.Cancel();
+    killer0.Join();
 
     // Latency: kill -9 → the Exited event read by a subscriber of all services.
     var lat = new List<double>();
@@ -113,29 +142,21 @@ try
     var readers = subs.Take(90).Select(s => new Thread(() => { while (!stopReading.IsCancellationRequested) s.TryRead(out _, TimeSpan.FromMilliseconds(500)); }) { IsBackground = true }).ToList();
     readers.ForEach(r => r.Start());
     long idle100 = Idle(10);
-    double ls100idle = PerplsMs(15);
-    var killer = new Thread(() =>
+    var ls100idle = PerplsStats(31);
+    var killer = Killer(stopReading.Token);
+    var ls100 = PerplsStats(31);
+    // Command storms: each sends 20,000 events to every subscriber (the 10 stuck ones
+    // overflow). RSS after each: bounded means it stops growing after the first.
+    var stormRss = new List<long>();
+    for (int storm = 0; storm < 4; storm++)
     {
-        var rnd = new Random(1);
-        while (!stopReading.IsCancellationRequested)
+        using (var c = ControlClient.ConnectToBase(baseDir, TimeSpan.FromSeconds(10)))
         {
-            try
-            {
-                var l = All();
-                var s = l[rnd.Next(l.Count)];
-                if (Up(s)) Libc.Kill((int)s.Status.Main.Pid, SignalNames.SIGKILL);
-            }
-            catch (ControlException) { }
-            Thread.Sleep(20);
+            var id = All()[0].Id;
+            for (int i = 0; i < 10_000; i++) c.Command(id, ControlCommand.Once);
         }
-    }) { IsBackground = true };
-    killer.Start();
-    double ls100 = PerplsMs(15);
-    // A command storm: 20,000 events go to every subscriber (the 10 stuck ones overflow).
-    using (var c = ControlClient.ConnectToBase(baseDir, TimeSpan.FromSeconds(10)))
-    {
-        var id = All()[0].Id;
-        for (int i = 0; i < 10_000; i++) c.Command(id, ControlCommand.Once);
+        Thread.Sleep(500);
+        stormRss.Add(Rss());
     }
     stopReading.Cancel();
     readers.ForEach(r => r.Join());
@@ -147,9 +168,11 @@ try
     Console.WriteLine($"kill9_to_event_ms_median\t{lat[lat.Count / 2]:0.00}");
     Console.WriteLine($"kill9_to_event_ms_p90\t{lat[(int)(lat.Count * 0.9)]:0.00}");
     Console.WriteLine($"kill9_to_event_ms_max\t{lat[^1]:0.00}");
-    Console.WriteLine($"perpls_ms_median_0_subscribers\t{ls0:0.00}");
-    Console.WriteLine($"perpls_ms_median_100_subscribers_idle\t{ls100idle:0.00}");
-    Console.WriteLine($"perpls_ms_median_100_subscribers_under_kills\t{ls100:0.00}");
+    Console.WriteLine($"perpls_ms_median_0_subscribers\t{ls0.Median:0.00}\tp90\t{ls0.P90:0.00}");
+    Console.WriteLine($"perpls_ms_median_0_subscribers_under_kills\t{ls0kills.Median:0.00}\tp90\t{ls0kills.P90:0.00}");
+    Console.WriteLine($"perpls_ms_median_100_subscribers_idle\t{ls100idle.Median:0.00}\tp90\t{ls100idle.P90:0.00}");
+    Console.WriteLine($"perpls_ms_median_100_subscribers_under_kills\t{ls100.Median:0.00}\tp90\t{ls100.P90:0.00}");
+    Console.WriteLine($"perpd_rss_kib_after_each_storm\t{string.Join(",", stormRss)}");
     Console.WriteLine($"perpd_rss_kib_0_subscribers\t{rss0}");
     Console.WriteLine($"perpd_rss_kib_after_100_subscribers_and_storm\t{rss100}");
     Console.WriteLine($"idle_context_switches_10s_0_subscribers\t{idle0}");

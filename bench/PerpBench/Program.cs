@@ -7,7 +7,7 @@ using PerpBench;
 var ci = CultureInfo.InvariantCulture;
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: perpbench tree|mem|wakeups|await-starts|restart|log-wait ...");
+    Console.Error.WriteLine("usage: perpbench tree|mem|wakeups|await-starts|restart|log-wait|connections ...");
     return 100;
 }
 switch (args[0])
@@ -60,6 +60,10 @@ switch (args[0])
     case "log-wait":
         return LogThroughput.Run(args[1], int.Parse(args[2], ci), args[3],
             TimeSpan.FromSeconds(double.Parse(args[4], ci)));
+
+    case "connections":
+        // BASE SERVICE COUNT PID: perpd's RSS over COUNT sequential client connections.
+        return Connections.Run(args[1], args[2], int.Parse(args[3], ci), int.Parse(args[4], ci));
 
     case "long-fuzz":
         return LongFuzz.Run(args[1], double.Parse(args[2], ci));

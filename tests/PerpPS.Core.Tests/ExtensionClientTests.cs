@@ -111,6 +111,39 @@ public class ExtensionClientTests
     }
 
     [Fact]
+    public void A_query_after_a_bulk_list_reads_its_own_reply_not_the_streams_bytes()
+    {
+        // The stream arrives in one piece (read ahead in one read); the Q after it on the same
+        // connection must get the S perpd sends for it, nothing left over from the stream.
+        using var stub = new StubPerpd((req, s) =>
+        {
+            if (req[1] == (byte)'L')
+            {
+                var all = new List<byte>();
+                for (uint i = 1; i <= 40; i++) all.AddRange(ExtendedPacket(new ServiceId(1, i), 100 + i, i));
+                all.AddRange(Errno(0));
+                s.Send(all.ToArray());
+            }
+            else
+            {
+                s.Send(StatusPacket(4242));
+            }
+            return true;
+        });
+        using var c = ControlClient.ConnectToBase(stub.Base, T);
+        var list = new List<ExtendedStatus>();
+        Assert.True(c.TryListAll(list));
+        Assert.Equal(40, list.Count);
+        Assert.Equal(140u, list[39].Status.Main.Pid);
+        var reply = c.Query(Id);
+        Assert.Equal(ReplyKind.Status, reply.Kind);
+        Assert.Equal(4242u, reply.Status.Main.Pid);
+        Assert.True(c.TryListAll(list));
+        Assert.Equal(80, list.Count);
+        Assert.Equal("LQL", stub.Types);
+    }
+
+    [Fact]
     public void Bulk_list_of_ids_gives_an_errno_for_the_unknown_ones()
     {
         using var stub = new StubPerpd((req, s) =>

@@ -21,7 +21,7 @@ public abstract partial class PerpCmdlet
         foreach (string name in names)
         {
             string path = Path.Combine(baseDirectory, name);
-            int errno = FileStatus.TryStat(path, out var stat);
+            int errno = StatService(baseDirectory, name, out var stat);
             if (errno != 0)
             {
                 ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {path}"));
@@ -33,7 +33,9 @@ public abstract partial class PerpCmdlet
                     ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
                 continue;
             }
-            services.Add(ServiceReader.FromDisk(baseDirectory, name, stat));
+            // rc.log is looked at only where perpd does not answer for the service (its
+            // status says whether it runs a logger).
+            services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false));
             ids.Add(stat.Id);
         }
         if (services.Count == 0) return services;
@@ -65,14 +67,17 @@ public abstract partial class PerpCmdlet
                     read.Add(service);
                     break;
                 case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
+                    service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
                     ApplyDependencies(service);
                     read.Add(service);
                     break;
                 case ReplyKind.Error:
+                    service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
                     WriteError(new ErrorRecord(new PosixException(reply.Errno, $"status query for {service.Name} failed"),
                         ErrorIds.CommandFailed, ErrorCategory.ReadError, service));
                     break;
                 default:
+                    service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
                     WriteError(new ErrorRecord(new InvalidDataException($"unknown packet in status reply for {service.Name}"),
                         ErrorIds.ProtocolError, ErrorCategory.ProtocolError, service));
                     break;

@@ -37,7 +37,8 @@ public abstract partial class PerpCmdlet
     /// <summary>Fills in RequiredServices, DependentServices and (while it waits) WaitingFor and WaitReason.</summary>
     internal void ApplyDependencies(PerpService service)
     {
-        service.RequiredServices = DependencyWait.Read(service.Base, service.Name)?.ToArray() ?? [];
+        // From the map (read once per invocation), not a second read of the file per service.
+        service.RequiredServices = DependencyMap(service.Base).GetValueOrDefault(service.Name)?.ToArray() ?? [];
         service.DependentServices = DependantsOf(service.Base, service.Name).ToArray();
         service.WaitingFor = service.WaitReason = null;
         if (service.Status != PerpServiceStatus.WaitingForDependency) return;

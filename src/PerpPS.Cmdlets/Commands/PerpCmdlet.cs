@@ -16,6 +16,9 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
 {
     private readonly Dictionary<string, PerpConnection> _connections = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    // The stats of the last catalog ExpandNames read (of base _catalogBase), for ReadServices.
+    private readonly Dictionary<string, FileStatus> _catalogStatus = new(StringComparer.Ordinal);
+    private string? _catalogBase;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Cancelled by Ctrl-C (StopProcessing), so waits end at once.</summary>
@@ -74,7 +77,12 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
         {
             if (WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                catalog ??= ServiceCatalog.Names(baseDirectory);
+                if (catalog == null)
+                {
+                    _catalogStatus.Clear();
+                    _catalogBase = baseDirectory;
+                    catalog = ServiceCatalog.Names(baseDirectory, _catalogStatus);
+                }
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 foreach (string name in catalog)
                     if (wildcard.IsMatch(name) && FirstTime(baseDirectory, name)) yield return name;
@@ -83,6 +91,16 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
             string literal = pattern.TrimEnd('/');
             if (FirstTime(baseDirectory, literal)) yield return literal;
         }
+    }
+
+    /// <summary>
+    /// The stat ExpandNames's catalog took of a service directory a moment ago (this
+    /// invocation, same base), or a fresh one: 0 or the errno, as <see cref="FileStatus.TryStat(string, out FileStatus)"/>.
+    /// </summary>
+    internal int StatService(string baseDirectory, string name, out FileStatus stat)
+    {
+        if (_catalogBase == baseDirectory && _catalogStatus.TryGetValue(name, out stat)) return 0;
+        return FileStatus.TryStat(Path.Combine(baseDirectory, name), out stat);
     }
 
     /// <summary>True the first time this invocation meets a service (duplicates are dropped).</summary>

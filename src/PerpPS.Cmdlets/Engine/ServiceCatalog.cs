@@ -8,7 +8,9 @@ namespace PerpPS.Cmdlets.Engine;
 /// </summary>
 internal static class ServiceCatalog
 {
-    public static List<string> Names(string baseDirectory)
+    /// <param name="statuses">When given, receives each listed directory's stat (what
+    /// Get-PerpService needs next: its identity and sticky bit), so it is not taken twice.</param>
+    public static List<string> Names(string baseDirectory, Dictionary<string, FileStatus>? statuses = null)
     {
         var names = new List<string>();
         if (!Directory.Exists(baseDirectory)) return names;
@@ -16,7 +18,11 @@ internal static class ServiceCatalog
         {
             string name = System.IO.Path.GetFileName(entry);
             if (name.Length == 0 || name[0] == '.') continue;
-            if (FileStatus.TryStat(entry, out var stat) == 0 && stat.IsDirectory) names.Add(name);
+            if (FileStatus.TryStat(entry, out var stat) == 0 && stat.IsDirectory)
+            {
+                names.Add(name);
+                if (statuses != null) statuses[name] = stat;
+            }
         }
         names.Sort(StringComparer.Ordinal);
         return names;

@@ -10,10 +10,12 @@ namespace PerpPS.Cmdlets.Engine;
 internal static class ServiceReader
 {
     /// <summary>The object for a service directory perpd does not (or not yet) supervise.</summary>
-    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat)
+    /// <param name="probeLog">False leaves HasLog false for the caller to fill in (from perpd's
+    /// status, or <see cref="HasLogOnDisk"/>): one stat fewer per service in a bulk read.</param>
+    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true)
     {
         string path = System.IO.Path.Combine(baseDirectory, name);
-        bool hasLog = FileStatus.TryStat(System.IO.Path.Combine(path, "rc.log"), out var rcLog) == 0 && rcLog.IsOwnerExecutable;
+        bool hasLog = probeLog && HasLogOnDisk(path);
         return new PerpService
         {
             Name = name,
@@ -27,6 +29,10 @@ internal static class ServiceReader
             Panel = stat.IsSticky ? "[E --- ---]" : "[- --- ---]",
         };
     }
+
+    /// <summary>An executable rc.log in the service directory: the service has a logger.</summary>
+    public static bool HasLogOnDisk(string path) =>
+        FileStatus.TryStat(System.IO.Path.Combine(path, "rc.log"), out var rcLog) == 0 && rcLog.IsOwnerExecutable;
 
     /// <summary>Fills in perpd's status reply, read at <paramref name="now"/>.</summary>
     public static void ApplyStatus(PerpService service, StatusRecord record, Tai64N now)

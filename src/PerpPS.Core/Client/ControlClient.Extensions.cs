@@ -201,7 +201,7 @@ public sealed partial class ControlClient
         WriteAll(request);
         for (bool first = true; ; first = false)
         {
-            int got = ReadPacket(out bool cut);
+            int got = ReadPacket(out bool cut, stream: true);
             if (cut) throw new ControlException(ControlStage.Read, Errno.EPROTO, SocketPath);
             var p = _buffer.AsSpan(0, got);
             if (p[0] != Packet.Version) throw new ControlException(ControlStage.Read, Errno.EPROTO, SocketPath);

@@ -15,6 +15,12 @@ public sealed unsafe partial class ControlClient : IDisposable
 {
     private int _fd;
     private readonly byte[] _buffer = new byte[Packet.MaxSize];
+    // Bytes read ahead while reading a reply stream (L): perpd writes such a stream in
+    // chunks of many packets, so one read takes a chunk instead of two reads per packet.
+    // Only stream reads fill it; a request/reply exchange reads exactly its one packet.
+    private byte[]? _ahead;
+    private int _aheadStart, _aheadEnd;
+    private const int AheadSize = 16 * 1024;
 
     private ControlClient(int fd, string socketPath)
     {
@@ -94,11 +100,14 @@ public sealed unsafe partial class ControlClient : IDisposable
 
     /// <summary>
     /// Reads one whole packet into the buffer and returns its length; <paramref name="cut"/>
-    /// is set when EOF came first (the return value is then what had arrived).
+    /// is set when EOF came first (the return value is then what had arrived). With
+    /// <paramref name="stream"/> (a reply stream follows) it reads as much as has arrived and
+    /// keeps what is past this packet for the next call.
     /// </summary>
-    private int ReadPacket(out bool cut)
+    private int ReadPacket(out bool cut, bool stream = false)
     {
         cut = false;
+        if (stream || _aheadEnd > _aheadStart) return ReadAheadPacket(out cut);
         int got = 0;
         while (got < Packet.HeaderSize || got < Packet.ExpectedLength(_buffer.AsSpan(0, got)))
         {
@@ -119,6 +128,49 @@ public sealed unsafe partial class ControlClient : IDisposable
             got += (int)r;
         }
         return got;
+    }
+
+    private int ReadAheadPacket(out bool cut)
+    {
+        cut = false;
+        var ahead = _ahead ??= new byte[AheadSize];
+        while (true)
+        {
+            int have = _aheadEnd - _aheadStart;
+            if (have >= Packet.HeaderSize)
+            {
+                int length = Packet.ExpectedLength(ahead.AsSpan(_aheadStart, have));
+                if (have >= length)
+                {
+                    Buffer.BlockCopy(ahead, _aheadStart, _buffer, 0, length);
+                    _aheadStart += length;
+                    if (_aheadStart == _aheadEnd) _aheadStart = _aheadEnd = 0;
+                    return length;
+                }
+            }
+            if (_aheadStart > 0)
+            {
+                Buffer.BlockCopy(ahead, _aheadStart, ahead, 0, have);
+                _aheadStart = 0;
+                _aheadEnd = have;
+            }
+            nint r;
+            fixed (byte* b = &ahead[_aheadEnd]) r = Libc.Read(_fd, b, ahead.Length - _aheadEnd);
+            if (r < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Errno.EINTR) continue;
+                throw new ControlException(ControlStage.Read, errno, SocketPath);
+            }
+            if (r == 0)
+            {
+                cut = true;
+                Buffer.BlockCopy(ahead, 0, _buffer, 0, have);
+                _aheadStart = _aheadEnd = 0;
+                return have;
+            }
+            _aheadEnd += (int)r;
+        }
     }
 
     private void WriteAll(ReadOnlySpan<byte> data)
