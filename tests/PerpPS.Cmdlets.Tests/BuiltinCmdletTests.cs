@@ -69,7 +69,7 @@ public class BuiltinCmdletTests(SessionFixture fixture) : IClassFixture<SessionF
         foreach (var table in r.Output.Select(o => o.ToString()))
         {
             var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            Assert.Matches(@"^Panel\s+Name\s+Status\s+Uptime\s+Pids$", lines[0]);
+            Assert.Matches(@"^Panel\s+Name\s+Status\s+Uptime\s+Pids\s+Policy$", lines[0]);
             Assert.Matches($@"^\[\+ \+\+\+ \+\+\+\] web\s+Up\s+\d+s/\d+s\s+{web.Pid}/{web.Log!.Pid}$", lines[2]);
         }
     }
