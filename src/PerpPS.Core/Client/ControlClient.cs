@@ -113,13 +113,7 @@ public sealed unsafe partial class ControlClient : IDisposable
         {
             int want = got < Packet.HeaderSize ? Packet.HeaderSize - got : Packet.ExpectedLength(_buffer.AsSpan(0, got)) - got;
             nint r;
-            fixed (byte* b = &_buffer[got]) r = Libc.Read(_fd, b, want);
-            if (r < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.EINTR) continue;
-                throw new ControlException(ControlStage.Read, errno, SocketPath);
-            }
+            fixed (byte* b = &_buffer[got]) r = ReadSome(b, want);
             if (r == 0)
             {
                 cut = true;
@@ -128,6 +122,18 @@ public sealed unsafe partial class ControlClient : IDisposable
             got += (int)r;
         }
         return got;
+    }
+
+    /// <summary>One read(2) of the socket, retried on EINTR; 0 at end of stream; a failure throws.</summary>
+    private unsafe nint ReadSome(byte* into, int count)
+    {
+        while (true)
+        {
+            nint r = Libc.Read(_fd, into, count);
+            if (r >= 0) return r;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errno.EINTR) throw new ControlException(ControlStage.Read, errno, SocketPath);
+        }
     }
 
     private int ReadAheadPacket(out bool cut)
@@ -155,13 +161,7 @@ public sealed unsafe partial class ControlClient : IDisposable
                 _aheadEnd = have;
             }
             nint r;
-            fixed (byte* b = &ahead[_aheadEnd]) r = Libc.Read(_fd, b, ahead.Length - _aheadEnd);
-            if (r < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.EINTR) continue;
-                throw new ControlException(ControlStage.Read, errno, SocketPath);
-            }
+            fixed (byte* b = &ahead[_aheadEnd]) r = ReadSome(b, ahead.Length - _aheadEnd);
             if (r == 0)
             {
                 cut = true;
