@@ -125,6 +125,9 @@ internal sealed class Daemon
                     case EventSource.Readiness:
                         _supervisor.OnReadinessReadable(fd);
                         break;
+                    case EventSource.Cgroup:
+                        _supervisor.OnCgroupEvents();
+                        break;
                 }
             }
             RunDueDeadlines();

@@ -35,6 +35,9 @@ internal sealed partial class Service
     public ulong MainStamp, LogStamp;
     /// <summary>Set once the record has left the table; stale deadlines check it.</summary>
     public bool Removed;
+    /// <summary>Its removal waits for its killed cgroups to empty; the inotify watch on its cgroup.events (-1: none, the deadline alone ends the wait).</summary>
+    public bool Draining;
+    public int DrainWatch = -1, DrainLooks;
     /// <summary>Readiness, health, dependencies, backoff and stop policy (files beyond perp).</summary>
     public readonly Policy.PolicyState Policy = new();
 

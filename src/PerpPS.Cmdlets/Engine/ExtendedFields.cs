@@ -4,7 +4,7 @@ namespace PerpPS.Cmdlets.Engine;
 
 /// <summary>
 /// Copies perpd's extended figures (exit kind/code/signal, last exit time, run time,
-/// restarts, start failures) onto the module's objects, and turns an event record into a
+/// restarts, start failures, cgroup process count and CPU time) onto the module's objects, and turns an event record into a
 /// PerpServiceEvent. Without the extension every figure stays null ("not available").
 /// </summary>
 internal static class ExtendedFields
@@ -21,6 +21,7 @@ internal static class ExtendedFields
         service.LastRunTime = m.LastRunTime;
         service.Restarts = (int)Math.Min(m.Restarts, int.MaxValue);
         service.StartFailures = (int)Math.Min(m.StartFailures, int.MaxValue);
+        (service.ProcessCount, service.CpuTime) = Usage(m);
         if (service.Log is { } log && status.Status.HasLog)
         {
             var l = status.Log;
@@ -31,8 +32,14 @@ internal static class ExtendedFields
             log.LastRunTime = l.LastRunTime;
             log.Restarts = (int)Math.Min(l.Restarts, int.MaxValue);
             log.StartFailures = (int)Math.Min(l.StartFailures, int.MaxValue);
+            (log.ProcessCount, log.CpuTime) = Usage(l);
         }
     }
+
+    /// <summary>The cgroup figures (process count, CPU time), or nulls when perpd runs without cgroups.</summary>
+    private static (int?, TimeSpan?) Usage(SubserviceExtension e) =>
+        (e.Present & ExtensionFields.Cgroup) == 0 ? (null, null)
+            : ((int)Math.Min(e.ProcessCount, int.MaxValue), TimeSpan.FromTicks((long)Math.Min(e.CpuMicroseconds * 10, long.MaxValue)));
 
     /// <summary>The exit code perp would report: the code, or 111 for a runscript that could not be executed.</summary>
     public static int? ExitCode(ExitKind kind, byte value) => kind switch

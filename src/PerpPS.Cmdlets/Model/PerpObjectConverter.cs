@@ -62,6 +62,8 @@ public sealed class PerpObjectConverter : PSTypeConverter
             LastRunTime = Get<TimeSpan?>(pso, "LastRunTime"),
             Restarts = Get<int?>(pso, "Restarts"),
             StartFailures = Get<int?>(pso, "StartFailures"),
+            ProcessCount = Get<int?>(pso, "ProcessCount"),
+            CpuTime = Get<TimeSpan?>(pso, "CpuTime"),
         };
     }
 

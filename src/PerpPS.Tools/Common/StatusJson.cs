@@ -78,7 +78,7 @@ internal static class StatusJson
         w.WriteBoolean("paused", sub.IsPaused);
         if (ext is not { } e)
         {
-            foreach (string n in (string[])["lastExit", "restarts", "restartsSinceStart", "startFailures", "processGroup"]) w.WriteNull(n);
+            foreach (string n in (string[])["lastExit", "restarts", "restartsSinceStart", "startFailures", "processGroup", "processes", "cpuSeconds"]) w.WriteNull(n);
         }
         else
         {
@@ -108,6 +108,16 @@ internal static class StatusJson
             w.WriteNumber("restartsSinceStart", e.RestartsSinceStart);
             w.WriteNumber("startFailures", e.StartFailures);
             w.WriteNumber("processGroup", e.ProcessGroup);
+            if ((e.Present & ExtensionFields.Cgroup) != 0)
+            {
+                w.WriteNumber("processes", e.ProcessCount);
+                w.WriteNumber("cpuSeconds", Perpstat.UsageReport.Seconds(e.CpuMicroseconds));
+            }
+            else
+            {
+                w.WriteNull("processes");
+                w.WriteNull("cpuSeconds");
+            }
             WritePolicy(w, e, sub);
         }
         w.WriteEndObject();
