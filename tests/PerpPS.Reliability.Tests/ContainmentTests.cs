@@ -58,6 +58,13 @@ public sealed class ContainmentTests
             Wait.Until(() => File.ReadAllText(procs).Length == 0, "the service's cgroup to be empty after perpctl d");
             var main = Extended(tb.Path, id).Main;
             Assert.Equal((ExtensionFields.Cgroup, 0u), (main.Present & ExtensionFields.Cgroup, main.ProcessCount));
+
+            // The same cgroup takes the next start: it runs its script (cgroup.kill would have
+            // left the cgroup killing every later child before exec, on Linux 6.18).
+            File.Delete(Path.Combine(tb.Scratch, "leaver.gc"));
+            Assert.Equal(0, Perp.Send(tb.Path, id, 'u').Errno);
+            gc = Grandchild(tb.Scratch, "leaver");
+            Assert.True(Perp.Status(tb.Path, id).Main.IsRunning, "main runs again after u");
         }
         finally
         {
