@@ -63,6 +63,13 @@ internal sealed partial class Subservice
         StartFailures++;
     }
 
+    /// <summary>
+    /// A start could not even be spawned (no process: fork/clone failed, or no log pipe could
+    /// be made): a failed start like one that could not be executed (issue #11), so status
+    /// shows a service that cannot start as failing, not as 0 failures.
+    /// </summary>
+    public void NoteSpawnFailed() => StartFailures++;
+
     /// <summary>A run ended and another follows automatically.</summary>
     public void NoteRestart()
     {
