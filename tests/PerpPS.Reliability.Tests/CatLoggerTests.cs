@@ -31,6 +31,9 @@ public sealed class CatLoggerTests(ITestOutputHelper output)
     /// <summary>cat's read buffer (coreutils' IO_BUFSIZE): the most one killed cat can take with it.</summary>
     private const int CatBuffer = 128 * 1024;
 
+    /// <summary>A bound for each run, far above what it takes on a loaded machine (a broken pipe makes main restart forever).</summary>
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// The pipe's part: cat is killed only while it waits in read(2) on the empty pipe with
     /// main stopped (so it holds nothing), then main writes on while no logger runs. Every
@@ -46,8 +49,10 @@ public sealed class CatLoggerTests(ITestOutputHelper output)
 
         int kills = 0;
         uint lastKilled = 0;
+        var started = System.Diagnostics.Stopwatch.StartNew();
         while (run.Writing)
         {
+            Assert.True(started.Elapsed < RunLimit, $"main did not finish writing: {run.Status().Main}");
             var status = run.Status();
             var logger = status.Log;
             int pid = (int)logger.Pid, writer = (int)status.Main.Pid;
@@ -96,9 +101,11 @@ public sealed class CatLoggerTests(ITestOutputHelper output)
 
         int kills = 0;
         var killed = new HashSet<uint>();
+        var started = System.Diagnostics.Stopwatch.StartNew();
         while (kills < wantedKills)
         {
             Assert.False(run.Daemon.HasExited);
+            Assert.True(started.Elapsed < RunLimit && run.Writing, $"only {kills} kills before main ended or the time ran out");
             var logger = run.Status().Log;
             if (logger.Pid != 0 && !logger.IsResetting && !killed.Contains(logger.Pid) && IsCat((int)logger.Pid))
             {
