@@ -42,6 +42,7 @@ internal sealed class Daemon
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds, containment);
         _supervisor.WatchChildren = signals.WatchChildren;
         _supervisor.Budget = budget;
+        _supervisor.BaseFd = baseFd;
         _supervisor.Wanted = new WantedState(options.BaseDirectory);
         _supervisor.Orphans = Adoption.Find(options.BaseDirectory);
         if (_supervisor.Orphans.Count > 0)

@@ -24,7 +24,7 @@ internal sealed class DescriptorBudget
     public DescriptorBudget(long softLimit)
     {
         long limit = Math.Clamp(softLimit, 0, int.MaxValue);
-        ClientReserve = (int)Math.Clamp(limit / 4, 4, 32);
+        ClientReserve = (int)Math.Clamp(limit / 8, 8, 32);
         ServiceCeiling = (int)Math.Max(0, limit - ClientReserve);
         PidFdCeiling = (int)Math.Max(0, limit - PidFdReserve);
     }
@@ -45,6 +45,14 @@ internal sealed class DescriptorBudget
 
     /// <summary>A pidfd must be below this, else the child is watched through SIGCHLD.</summary>
     public int PidFdCeiling { get; }
+
+    /// <summary>
+    /// True when a descriptor just opened for a service lies in the last 64 below the limit
+    /// (where pidfds stop too): the service becomes compact — no directory descriptor kept,
+    /// its log pipe in one descriptor (<see cref="Supervisor"/>'s Descriptors part).
+    /// With descriptors plentiful nothing changes.
+    /// </summary>
+    public bool Compact(int fd) => fd >= PidFdCeiling;
 
     /// <summary>True when a descriptor just opened for a service eats into the client reserve.</summary>
     public bool TooHighForService(int fd) => fd >= ServiceCeiling;

@@ -20,6 +20,8 @@ internal sealed partial class Supervisor
     private SpawnResult SpawnContained(Subservice sub, Termination? ended, long svSeconds, out int errno,
         ReadOnlySpan<FdAssignment> extraFds = default)
     {
+        using var directory = OpenDirectory(sub.Owner);
+        using var pipeEnd = SpawnEnd(sub);
         int cg = _containment.OpenLeaf(sub, out int cgErrno);
         if (cg < 0 && cgErrno != 0) WarnCgroup(sub, cgErrno);
         var result = _spawner.Spawn(sub, ended, svSeconds, out errno, cg, extraFds);

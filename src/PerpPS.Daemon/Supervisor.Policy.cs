@@ -24,7 +24,11 @@ internal sealed partial class Supervisor
         _defaultBackoff = backoffSeconds > 0 ? (int)backoffSeconds : null;
     }
 
-    private void LoadPolicy(Service svc) => PolicyLoader.Load(svc, _log);
+    private void LoadPolicy(Service svc)
+    {
+        using var directory = OpenDirectory(svc);
+        PolicyLoader.Load(svc, _log);
+    }
 
     /// <summary>The least time from this start to the next one: perp's second, or the backoff.</summary>
     private static long GovernorInterval(Subservice sub) => sub.IsLog ? Second : sub.Owner.Policy.Backoff.Interval;

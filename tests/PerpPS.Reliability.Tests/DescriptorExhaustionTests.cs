@@ -12,11 +12,16 @@ namespace PerpPS.Reliability.Tests;
 /// it used to spend every descriptor on activation, so every perpls row was an error, it
 /// logged ~257 lines a second and `perpctl d` of a running service got ECONNRESET. Now it
 /// keeps serving what it has (perp 2.07: 30 up, 70 error), keeps descriptors in reserve for
-/// the control socket and logs one line per change of condition.
+/// the control socket and logs one line per change of condition. The services have loggers:
+/// perp holds three descriptors for each (directory and both pipe ends), perpd's compact
+/// services one (the pipe, read-write), so at least perp's 30 run and log.
 /// </summary>
 public sealed class DescriptorExhaustionTests(ITestOutputHelper output)
 {
     private const int ServiceCount = 100;
+    private const int PerpUp = 30;
+    private const string Main = "case $1 in start) echo started; exec sleep 100000 ;; esac\nexit 0";
+    private const string Logger = "case $1 in start) exec cat >> logged ;; esac\nexit 0";
 
     [Fact]
     public void At_the_descriptor_limit_perpd_serves_what_it_has_answers_clients_and_stays_quiet()
@@ -24,9 +29,16 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output)
         Assert.True(File.Exists("/usr/bin/prlimit"), "prlimit (util-linux) is needed for this test");
         using var tb = new TempBase();
         var ids = new List<ServiceId>();
-        for (int i = 0; i < ServiceCount; i++) ids.Add(Perp.Id(tb.AddService($"s{i:D3}", Scripts.Forever)));
+        var directories = new Dictionary<ServiceId, string>();
+        for (int i = 0; i < ServiceCount; i++)
+        {
+            string dir = tb.AddService($"s{i:D3}", Main, Logger);
+            ids.Add(Perp.Id(dir));
+            directories[ids[^1]] = dir;
+        }
         using var daemon = DaemonProcess.StartThrough(["/usr/bin/prlimit", "--nofile=64:64"], tb.Path);
         Wait.Until(() => daemon.Lines.Any(l => l.Contains("activated new service")), "a first activation");
+        Wait.Until(() => daemon.Lines.Any(l => l.Contains("wait for activation")), "the activations to reach the reserve");
         Thread.Sleep(1000); // past the first rescan pauses
         int linesBefore = daemon.Lines.Count;
 
@@ -47,7 +59,13 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output)
             output.WriteLine($"sweep {sweep}: {up.Count} up, {notActive} not activated");
             Thread.Sleep(500);
         }
-        Assert.True(up.Count >= 5, $"only {up.Count} services up at the limit");
+        Assert.True(up.Count >= PerpUp, $"only {up.Count} services up at the limit (perp 2.07: {PerpUp})");
+        // Each one's pipe carries main's output to its logger.
+        foreach (var id in up)
+        {
+            string logged = Path.Combine(directories[id], "logged");
+            Wait.Until(() => File.Exists(logged) && File.ReadAllText(logged).Contains("started"), $"{logged} to hold main's line");
+        }
 
         // `d` of a running service works and takes it down.
         var victim = up[0];
