@@ -1,4 +1,5 @@
 using PerpPS.Core.Client;
+using PerpPS.Core.Interop;
 using PerpPS.Core.Protocol;
 using PerpPS.Reliability.Tests.Support;
 using PerpPS.TestSupport;
@@ -80,5 +81,48 @@ public sealed class DescriptorExhaustionTests(ITestOutputHelper output)
         Assert.True(other.Count < 10, $"{other.Count} lines logged meanwhile:\n{string.Join('\n', other.Take(20))}");
         Assert.False(daemon.HasExited);
         Assert.Single(daemon.Lines, l => l.Contains("descriptors running low:") && l.Contains("wait for activation"));
+    }
+
+    /// <summary>
+    /// At 64 descriptors every service is compact (no directory descriptor, the log pipe in
+    /// one): its policy files are still read (down-signal INT), its pipe survives a restart of
+    /// main, and its logger sees EOF at deactivation (it got a read end, not perpd's read-write one).
+    /// </summary>
+    [Fact]
+    public void A_compact_service_reads_its_policy_keeps_its_pipe_and_its_logger_sees_EOF()
+    {
+        Assert.True(File.Exists("/usr/bin/prlimit"), "prlimit (util-linux) is needed for this test");
+        using var tb = new TempBase();
+        const string main = """
+            [ "$1" = start ] || exit 0
+            trap 'echo got-INT; exit 0' INT
+            echo "started $$"
+            sleep 100000 &
+            wait $!
+            """;
+        // The logger ignores TERM (cat inherits the ignore): it ends only at EOF.
+        const string logger = "[ \"$1\" = start ] || exit 0\ntrap '' TERM\ncat >> logged\necho EOF >> logged\n";
+        string dir = tb.AddService("compact", main, logger);
+        File.WriteAllText(Path.Combine(dir, "down-signal"), "INT\n");
+        string logged = Path.Combine(dir, "logged");
+        var id = Perp.Id(dir);
+        using var daemon = DaemonProcess.StartThrough(["/usr/bin/prlimit", "--nofile=64:64"], tb.Path, ["-k", "60"]);
+        uint first = Perp.WaitMainUp(tb.Path, id);
+        Wait.Until(() => File.Exists(logged) && File.ReadAllText(logged).Contains($"started {first}"), "main's first line logged");
+        var held = Directory.GetFiles($"/proc/{daemon.DaemonPid}/fd").Select(f => new FileInfo(f).LinkTarget).ToList();
+        Assert.DoesNotContain(dir, held); // compact: no directory descriptor kept
+
+        Libc.Kill((int)first, 9);
+        Wait.Until(() => Perp.Status(tb.Path, id).Main is { IsRunning: true } m && m.Pid != first, "main restarted");
+        uint second = Perp.Status(tb.Path, id).Main.Pid;
+        Wait.Until(() => File.ReadAllText(logged).Contains($"started {second}"), "the restarted main's line on the same logger");
+
+        Assert.Equal(0, Perp.Send(tb.Path, id, 'd').Errno);
+        Wait.Until(() => File.ReadAllText(logged).Contains("got-INT"), "down-signal INT from the policy file");
+
+        tb.SetActive("compact", false);
+        Libc.Kill(daemon.Pid, 1); // rescan: deactivation closes perpd's pipe descriptor
+        Wait.Until(() => File.ReadAllText(logged).Contains("EOF"), "the logger to see EOF", TimeSpan.FromSeconds(30));
+        Assert.DoesNotContain(daemon.Lines, l => l.Contains("stop timeout"));
     }
 }
