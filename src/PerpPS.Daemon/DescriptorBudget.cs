@@ -13,12 +13,14 @@ namespace PerpPS.Daemon;
 /// more waits for activation (retried at the scan pause, silently).</item>
 /// <item>Pidfds stop lower still, at <see cref="PidFdCeiling"/>: a child without one is
 /// watched through SIGCHLD, so pidfds never crowd out services.</item>
+/// <item>From the same point services are compact (<see cref="Compact"/>): no directory
+/// descriptor, the log pipe in one, so at 64 descriptors a logged service costs 1 (perp: 3).</item>
 /// <item>Warnings are one line per change of condition, not one per service and scan.</item>
 /// </list>
 /// </summary>
 internal sealed class DescriptorBudget
 {
-    /// <summary>Descriptors kept for pidfds' betters: services and clients.</summary>
+    /// <summary>The last descriptors below the limit: no pidfds there, and services there are compact.</summary>
     private const int PidFdReserve = 64;
 
     public DescriptorBudget(long softLimit)
