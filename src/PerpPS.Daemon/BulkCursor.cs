@@ -43,7 +43,7 @@ internal sealed class BulkCursor
     }
 
     /// <summary>Writes the next chunk into <see cref="Chunk"/>; returns its length (the last one ends with E 0).</summary>
-    public int Fill(ServiceTable table, uint daemonPid, Tai64N daemonStarted, ulong sequence)
+    public int Fill(ServiceTable table, Containment containment, uint daemonPid, Tai64N daemonStarted, ulong sequence)
     {
         int n = 0;
         int written = 0;
@@ -55,7 +55,7 @@ internal sealed class BulkCursor
             {
                 var id = _ids[_index++];
                 n += table.TryGet(id, out var svc)
-                    ? ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence))
+                    ? ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence, containment))
                     : ExtensionPacket.WriteNoService(d[n..], id, Errno.ENOTDIR);
                 written++;
             }
@@ -63,7 +63,7 @@ internal sealed class BulkCursor
             {
                 var svc = _services[_index++];
                 if (svc.Removed) continue;
-                n += ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence));
+                n += ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence, containment));
                 written++;
             }
         }

@@ -20,10 +20,13 @@ namespace PerpPS.Daemon;
 /// no-internal-processes rule does not apply (cpu.stat and cgroup.procs need none).</para>
 /// <para>Stop: when a slot is down for good (its reset finished and it is wanted down),
 /// whatever is still in its cgroup (<c>sleep 1000 &amp;</c>, setsid grandchildren) gets
-/// <c>cgroup.kill</c> (the stop timeout (<c>-k</c>) still kills the process group only, since
-/// the reset is spawned into the same cgroup at once); a deactivated service's cgroups are killed, waited for (cgroup.events
-/// <c>populated 0</c>, at most 0.5 s) and removed, and <c>perpd-HASH</c> is removed at the end
-/// of a shutdown.</para>
+/// SIGKILL (<see cref="Kill"/>: every process of cgroup.procs, not cgroup.kill); the stop
+/// timeout (<c>-k</c>) and <c>timeout-kill</c> kill the slot's whole cgroup while its
+/// stopped start still runs (the reset is spawned after the kill, and is not hit). A
+/// deactivated service's cgroups are killed and its removal completes when cgroup.events
+/// reads <c>populated 0</c> (inotify, <see cref="Supervisor.OnCgroupEvents"/>; at most 5 s,
+/// then warned), then they are removed; <c>perpd-HASH</c> is removed at the end of a
+/// shutdown.</para>
 /// <para><b>Fallback</b> (no writable cgroup2, or <c>PERPD_CGROUP=off</c>): process groups as
 /// perp, plus PR_SET_CHILD_SUBREAPER on perpd, so orphaned descendants come back to perpd
 /// and are reaped (<see cref="Supervisor.ReapOrphans"/>), and a slot down for good has the
@@ -180,31 +183,61 @@ internal sealed unsafe class Containment
         catch (IOException) { return false; }
     }
 
-    /// <summary>SIGKILL to every process of the slot's cgroup (cgroup.kill); false when there is none to kill.</summary>
+    /// <summary>
+    /// SIGKILL to every process of the slot's cgroup; false when there is none to kill. Not
+    /// through <c>cgroup.kill</c>: on this machine's Linux 6.18 a cgroup killed once that way
+    /// SIGKILLs every child later placed into it by clone3(CLONE_INTO_CGROUP) before it can
+    /// exec (seen: the reset after a stop timeout, and every start after <c>perpctl d</c>,
+    /// died at once), and a slot's next runscripts go into the same cgroup. So each process
+    /// listed in cgroup.procs gets SIGKILL, and the list is read again until it shows none
+    /// not yet signalled: a process with SIGKILL pending cannot complete a fork, so what a
+    /// dying process was forking cannot slip through.
+    /// </summary>
     public bool Kill(Subservice sub)
     {
         string? leaf = LeafPath(sub);
-        if (leaf == null || !Populated(sub)) return false;
+        if (leaf == null) return false;
+        string procs = Path.Combine(leaf, "cgroup.procs");
+        var signalled = new HashSet<int>();
         try
         {
-            File.WriteAllText(Path.Combine(leaf, "cgroup.kill"), "1");
-            return true;
+            for (bool fresh = true; fresh && signalled.Count < 100_000;)
+            {
+                fresh = false;
+                foreach (string line in File.ReadLines(procs))
+                    if (int.TryParse(line, out int pid) && pid > 0 && signalled.Add(pid))
+                    {
+                        Libc.Kill(pid, Core.Posix.SignalNames.SIGKILL);
+                        fresh = true;
+                    }
+            }
         }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return signalled.Count > 0;
+    }
+
+    /// <summary>The service's cgroup.events (of sv-DEV-INO: populated while either slot's cgroup holds a process).</summary>
+    public string? EventsPath(Service svc) => Root == null ? null : Path.Combine(Root, ServiceName(svc), "cgroup.events");
+
+    /// <summary>True while anything of the service is in its cgroups.</summary>
+    public bool Populated(Service svc)
+    {
+        string? events = EventsPath(svc);
+        if (events == null) return false;
+        try { return File.ReadAllText(events).Contains("populated 1", StringComparison.Ordinal); }
         catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>
-    /// A deactivated service: kills what is left in its cgroups, waits (at most 0.5 s) until
-    /// cgroup.events says they are empty, and removes them. True when they are gone.
+    /// A removed service (already killed and drained, <see cref="Supervisor.Remove"/>): its
+    /// cgroups go. True when they are gone (false: something is still in them).
     /// </summary>
     public bool Release(Service svc)
     {
         if (Root == null) return true;
         Kill(svc.Main);
         Kill(svc.Log);
-        long deadline = Environment.TickCount64 + 500;
-        while ((Populated(svc.Main) || Populated(svc.Log)) && Environment.TickCount64 < deadline) Thread.Sleep(2);
         bool gone = Remove(LeafName(svc.Main)) & Remove(LeafName(svc.Log));
         return Remove(ServiceName(svc)) && gone;
     }
@@ -219,29 +252,71 @@ internal sealed unsafe class Containment
     }
 
     /// <summary>
-    /// For status (issue #9): the number of processes in the service's cgroups and their CPU
-    /// time in microseconds (cpu.stat usage_usec, children included); (-1, -1) without cgroups.
+    /// For status (the extended record's cgroup figures): the processes in the slot's cgroup
+    /// (lines of cgroup.procs) and its CPU time in µs (cpu.stat <c>usage_usec</c>, which
+    /// cgroup2 keeps without any controller enabled, and which includes the reaped processes
+    /// that ran there). False in the fallback mode. A slot that never ran has no cgroup yet:
+    /// (0, 0). Read through the root descriptor into a stack buffer, per query: the figures
+    /// are always current and no descriptor is kept per service.
     /// </summary>
-    public (int Processes, long CpuMicroseconds) Usage(Service svc)
+    public bool TryUsage(Subservice sub, out uint processes, out ulong cpuMicroseconds)
     {
-        if (Root == null) return (-1, -1);
-        int procs = 0;
-        long usec = 0;
-        try
+        processes = 0;
+        cpuMicroseconds = 0;
+        if (_rootFd < 0) return false;
+        Span<byte> buffer = stackalloc byte[512];
+        int fd = OpenLeafFile(sub, "cgroup.procs");
+        if (fd >= 0)
         {
-            foreach (var sub in new[] { svc.Main, svc.Log })
-            {
-                string leaf = LeafPath(sub)!;
-                if (!Directory.Exists(leaf)) continue;
-                foreach (string line in File.ReadLines(Path.Combine(leaf, "cgroup.procs"))) if (line.Length > 0) procs++;
-            }
-            string dir = Path.Combine(Root, ServiceName(svc));
-            if (File.Exists(Path.Combine(dir, "cpu.stat")))
-                foreach (string line in File.ReadLines(Path.Combine(dir, "cpu.stat")))
-                    if (line.StartsWith("usage_usec ", StringComparison.Ordinal)) usec = long.Parse(line.AsSpan(11));
+            // One pid a line; more than a buffer's worth is read on.
+            for (int n; (n = ReadSome(fd, buffer)) > 0;) processes += (uint)buffer[..n].Count((byte)'\n');
+            Libc.Close(fd);
         }
-        catch (IOException) { }
-        return (procs, usec);
+        fd = OpenLeafFile(sub, "cpu.stat");
+        if (fd >= 0)
+        {
+            int n = ReadSome(fd, buffer);
+            Libc.Close(fd);
+            cpuMicroseconds = UsageMicroseconds(buffer[..Math.Max(0, n)]);
+        }
+        return true;
+    }
+
+    /// <summary>The value of the <c>usage_usec</c> line of a cpu.stat text (0 when absent).</summary>
+    internal static ulong UsageMicroseconds(ReadOnlySpan<byte> cpuStat)
+    {
+        ReadOnlySpan<byte> key = "usage_usec "u8;
+        int at = cpuStat.IndexOf(key);
+        if (at < 0 || (at > 0 && cpuStat[at - 1] != '\n')) return 0;
+        ulong v = 0;
+        foreach (byte b in cpuStat[(at + key.Length)..])
+        {
+            if (b is < (byte)'0' or > (byte)'9') break;
+            v = v * 10 + (ulong)(b - '0');
+        }
+        return v;
+    }
+
+    /// <summary>Opens FILE of the slot's cgroup read-only (-1 when the slot has no cgroup yet).</summary>
+    private int OpenLeafFile(Subservice sub, string file)
+    {
+        Span<byte> path = stackalloc byte[128];
+        int n = Encoding.ASCII.GetBytes(LeafName(sub), path);
+        path[n++] = (byte)'/';
+        n += Encoding.ASCII.GetBytes(file, path[n..]);
+        path[n] = 0;
+        fixed (byte* p = path) return Native.OpenAt(_rootFd, p, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+    }
+
+    private static int ReadSome(int fd, Span<byte> buffer)
+    {
+        fixed (byte* b = buffer)
+        {
+            nint n;
+            do n = Libc.Read(fd, b, buffer.Length);
+            while (n < 0 && Native.Errno == Core.Posix.Errno.EINTR);
+            return (int)Math.Max(n, 0);
+        }
     }
 
     /// <summary>At the end of a shutdown: perpd-HASH goes (when empty).</summary>

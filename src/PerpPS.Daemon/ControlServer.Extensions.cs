@@ -44,7 +44,7 @@ internal sealed unsafe partial class ControlServer
             case PacketType.ExtendedQuery:
                 if (payload.Length != ServiceId.Size) c.ReplyLength = Packet.WriteError(c.Reply, Errno.EPROTO);
                 else if (!_table.TryGet(ServiceId.Read(payload), out var svc)) c.ReplyLength = Packet.WriteError(c.Reply, Errno.ENOTDIR);
-                else c.ReplyLength = ExtensionPacket.WriteExtended(c.Reply, svc.ToExtended(_daemonPid, _daemonStarted, _events.Sequence));
+                else c.ReplyLength = ExtensionPacket.WriteExtended(c.Reply, svc.ToExtended(_daemonPid, _daemonStarted, _events.Sequence, _supervisor.Containment));
                 break;
             case PacketType.List:
                 if (!ExtensionPacket.TryReadIds(payload, out int count))
@@ -81,7 +81,7 @@ internal sealed unsafe partial class ControlServer
     {
         if (c.Bulk is not { Active: true } bulk) return false;
         c.Out = bulk.Chunk;
-        c.ReplyLength = bulk.Fill(_table, _daemonPid, _daemonStarted, _events.Sequence);
+        c.ReplyLength = bulk.Fill(_table, _supervisor.Containment, _daemonPid, _daemonStarted, _events.Sequence);
         c.ReplySent = 0;
         return true;
     }

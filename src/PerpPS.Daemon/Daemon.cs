@@ -42,6 +42,7 @@ internal sealed class Daemon
         _supervisor = new Supervisor(log, spawner, _table, _deadlines, loop, options.StopTimeoutSeconds, containment);
         _supervisor.WatchChildren = signals.WatchChildren;
         _supervisor.Budget = budget;
+        _supervisor.BaseFd = baseFd;
         _supervisor.Wanted = new WantedState(options.BaseDirectory);
         _supervisor.Orphans = Handover.TryTake(options.BaseDirectory, log) ?? Adoption.Find(options.BaseDirectory, containment);
         if (_supervisor.Orphans.Count > 0 && !_supervisor.Orphans.FromHandover)
@@ -126,6 +127,9 @@ internal sealed class Daemon
                         break;
                     case EventSource.Readiness:
                         _supervisor.OnReadinessReadable(fd);
+                        break;
+                    case EventSource.Cgroup:
+                        _supervisor.OnCgroupEvents();
                         break;
                 }
             }

@@ -9,6 +9,8 @@ internal enum DeadlineKind : byte
     SpawnRetry,
     /// <summary>The stop timeout expired during deactivation or shutdown: SIGKILL.</summary>
     StopKill,
+    /// <summary>A removed service's cgroups did not empty in time after their processes were killed: remove it anyway, warned.</summary>
+    CgroupDrain,
     /// <summary>A stop's timeout-kill expired: SIGKILL to what is left of the start's process group.</summary>
     GroupKill,
     /// <summary>Half a second up without notification-fd or check: ready.</summary>

@@ -13,18 +13,20 @@ namespace PerpPS.Daemon;
 /// more waits for activation (retried at the scan pause, silently).</item>
 /// <item>Pidfds stop lower still, at <see cref="PidFdCeiling"/>: a child without one is
 /// watched through SIGCHLD, so pidfds never crowd out services.</item>
+/// <item>From the same point services are compact (<see cref="Compact"/>): no directory
+/// descriptor, the log pipe in one, so at 64 descriptors a logged service costs 1 (perp: 3).</item>
 /// <item>Warnings are one line per change of condition, not one per service and scan.</item>
 /// </list>
 /// </summary>
 internal sealed class DescriptorBudget
 {
-    /// <summary>Descriptors kept for pidfds' betters: services and clients.</summary>
+    /// <summary>The last descriptors below the limit: no pidfds there, and services there are compact.</summary>
     private const int PidFdReserve = 64;
 
     public DescriptorBudget(long softLimit)
     {
         long limit = Math.Clamp(softLimit, 0, int.MaxValue);
-        ClientReserve = (int)Math.Clamp(limit / 4, 4, 32);
+        ClientReserve = (int)Math.Clamp(limit / 8, 8, 32);
         ServiceCeiling = (int)Math.Max(0, limit - ClientReserve);
         PidFdCeiling = (int)Math.Max(0, limit - PidFdReserve);
     }
@@ -45,6 +47,14 @@ internal sealed class DescriptorBudget
 
     /// <summary>A pidfd must be below this, else the child is watched through SIGCHLD.</summary>
     public int PidFdCeiling { get; }
+
+    /// <summary>
+    /// True when a descriptor just opened for a service lies in the last 64 below the limit
+    /// (where pidfds stop too): the service becomes compact — no directory descriptor kept,
+    /// its log pipe in one descriptor (<see cref="Supervisor"/>'s Descriptors part).
+    /// With descriptors plentiful nothing changes.
+    /// </summary>
+    public bool Compact(int fd) => fd >= PidFdCeiling;
 
     /// <summary>True when a descriptor just opened for a service eats into the client reserve.</summary>
     public bool TooHighForService(int fd) => fd >= ServiceCeiling;

@@ -16,6 +16,8 @@ internal enum EventSource : byte
     Child = 5,
     /// <summary>The read end of a service's readiness pipe (notification-fd).</summary>
     Readiness = 6,
+    /// <summary>The inotify descriptor watching cgroup.events of services whose removal waits for their cgroups to empty.</summary>
+    Cgroup = 7,
 }
 
 /// <summary>

@@ -212,6 +212,13 @@ internal sealed unsafe class Scanner
         }
         _supervisor.CheckDefinition(svc);
         _supervisor.StartActivated(svc, down, once, logDown);
+        if (_budget.Compact(fd))
+        {
+            // Near the limit: the directory is opened again whenever it is needed (DescriptorBudget.Compact).
+            Libc.Close(fd);
+            svc.DirectoryFd = -1;
+            svc.DirectoryTransient = true;
+        }
         _log.Info().Add("activated new service: ").Add(name).Line();
         return true;
     }

@@ -24,10 +24,15 @@ internal sealed partial class Service
     }
 
     public ServiceId Id { get; }
+    /// <summary>The directory's descriptor; for a compact service (<see cref="DirectoryTransient"/>) open only while leased, else -1.</summary>
     public int DirectoryFd { get; set; }
+    /// <summary>Near the descriptor limit perpd holds no directory descriptor for this service: it opens <see cref="DirectoryName"/> under the base when needed.</summary>
+    public bool DirectoryTransient;
+    /// <summary>The directory's full name in the base (the scan keeps it current).</summary>
+    public byte[] DirectoryName { get; private set; } = [];
     public Tai64N Activated { get; }
     public ServiceFlags Flags;
-    /// <summary>The log pipe, read end and write end; -1 when closed or when there is no log.</summary>
+    /// <summary>The log pipe, read end and write end; -1 when closed or when there is no log; one read-write descriptor (both equal) for a compact service.</summary>
     public int LogPipeRead = -1, LogPipeWrite = -1;
     public Subservice Main { get; }
     public Subservice Log { get; }
@@ -35,6 +40,9 @@ internal sealed partial class Service
     public ulong MainStamp, LogStamp;
     /// <summary>Set once the record has left the table; stale deadlines check it.</summary>
     public bool Removed;
+    /// <summary>Its removal waits for its killed cgroups to empty; the inotify watch on its cgroup.events (-1: none, the deadline alone ends the wait).</summary>
+    public bool Draining;
+    public int DrainWatch = -1, DrainLooks;
     /// <summary>Readiness, health, dependencies, backoff and stop policy (files beyond perp).</summary>
     public readonly Policy.PolicyState Policy = new();
 
@@ -49,6 +57,7 @@ internal sealed partial class Service
     /// <summary>Takes a (possibly new) directory name, keeping its first 31 bytes.</summary>
     public void Rename(ReadOnlySpan<byte> directoryName)
     {
+        if (!directoryName.SequenceEqual(DirectoryName)) DirectoryName = directoryName.ToArray();
         var n = directoryName[..Math.Min(directoryName.Length, MaxNameBytes)];
         if (!n.SequenceEqual(Name)) Name = n.ToArray();
     }

@@ -5,8 +5,8 @@ namespace PerpPS.Daemon;
 
 /// <summary>
 /// The extended status of a sub-service (docs/protocol-extensions.md): what the last run's
-/// end was, when, how long the run lasted, restart and failure counts, and the reserved
-/// policy and cgroup figures. Plain fields of the fixed record, updated in place by the
+/// end was, when, how long the run lasted, restart and failure counts, the policy figures
+/// and, when contained, the cgroup's process count and CPU time (read when asked). Plain fields of the fixed record, updated in place by the
 /// supervisor's hooks: nothing is allocated per event.
 /// </summary>
 internal sealed partial class Subservice
@@ -28,12 +28,10 @@ internal sealed partial class Subservice
     /// <summary>Process group of what runs now (every runscript leads its own), 0 when nothing runs.</summary>
     public uint ProcessGroup;
 
-    // Reserved for the service policy and cgroup containment; zero (and not Present) until set.
+    // The service policy's figures; zero (and not Present) until set.
     public PolicyFlags Policy;
     public uint BackoffMilliseconds;
     public uint HealthFailures;
-    public uint ProcessCount;
-    public ulong CpuMicroseconds;
     public ExtensionFields Present;
 
     /// <summary>A run (start target) was spawned now.</summary>
@@ -65,6 +63,13 @@ internal sealed partial class Subservice
         StartFailures++;
     }
 
+    /// <summary>
+    /// A start could not even be spawned (no process: fork/clone failed, or no log pipe could
+    /// be made): a failed start like one that could not be executed (issue #11), so status
+    /// shows a service that cannot start as failing, not as 0 failures.
+    /// </summary>
+    public void NoteSpawnFailed() => StartFailures++;
+
     /// <summary>A run ended and another follows automatically.</summary>
     public void NoteRestart()
     {
@@ -84,8 +89,13 @@ internal sealed partial class Subservice
         return StartFailures;
     }
 
-    public SubserviceExtension ToExtension() => new(
-        LastExitKind, LastExitValue, CurrentPolicy(), Restarts, RestartsSinceStart, CurrentStartFailures(),
-        Pid != 0 ? ProcessGroup : 0, LastExitTime, LastRunNanoseconds,
-        CurrentBackoffMilliseconds(), CurrentHealthFailures(), ProcessCount, CpuMicroseconds, CurrentPresent());
+    /// <summary>The block of this sub-service; the cgroup figures come from <paramref name="containment"/> (absent in its fallback mode).</summary>
+    public SubserviceExtension ToExtension(Containment containment)
+    {
+        var present = CurrentPresent();
+        if (containment.TryUsage(this, out uint processes, out ulong cpu)) present |= ExtensionFields.Cgroup;
+        return new(LastExitKind, LastExitValue, CurrentPolicy(), Restarts, RestartsSinceStart, CurrentStartFailures(),
+            Pid != 0 ? ProcessGroup : 0, LastExitTime, LastRunNanoseconds,
+            CurrentBackoffMilliseconds(), CurrentHealthFailures(), processes, cpu, present);
+    }
 }

@@ -93,14 +93,25 @@ internal sealed partial class Supervisor
         ArmStopTimeout(svc.Log);
     }
 
-    /// <summary>Drops a fully stopped service (<c>deactivating service NAME</c>).</summary>
+    /// <summary>
+    /// Drops a fully stopped service (<c>deactivating service NAME</c>). A contained service
+    /// is stopped only when nothing is left in its cgroups: their processes are killed and the
+    /// removal completes when their cgroup.events reads <c>populated 0</c>
+    /// (<see cref="BeginDrain"/>); meanwhile it stays in the table, deactivating.
+    /// </summary>
     public void Remove(Service svc)
+    {
+        if (svc.Removed || svc.Draining) return;
+        if (BeginDrain(svc)) return;
+        FinishRemove(svc);
+    }
+
+    private void FinishRemove(Service svc)
     {
         _log.Info().Add("deactivating service ").Add(svc.Name).Line();
         Wanted?.Forget(svc.Id);
-        // Stop complete only when its cgroups are empty (killed, populated 0) and gone.
         if (!_containment.Release(svc))
-            _log.Warning().Add("cgroup of service ").Add(svc.Name).Add(" still populated after cgroup.kill; left in place").Line();
+            _log.Warning().Add("cgroup of service ").Add(svc.Name).Add(" still populated after SIGKILL; left in place").Line();
         ClosePipe(svc);
         if (svc.DirectoryFd >= 0) Libc.Close(svc.DirectoryFd);
         svc.DirectoryFd = -1;

@@ -33,11 +33,16 @@ internal sealed partial class Supervisor
                 if (!sub.IsRunning || !sub.Owner.IsCulling) return;
                 _log.Warning().Add("stop timeout: sending signal SIGKILL to service ").Add(sub.Owner.Name)
                     .Add(" (").Add(sub.Label).Add(")").Line();
-                // The process group, as before: cgroup.kill here would also kill the reset spawned
-                // into the same cgroup right after. The rest of the cgroup goes once the slot is
-                // down for good (KillLeftovers) or the service is removed (Containment.Release).
+                // Contained: the slot's whole cgroup (what runs now, start or reset, and whatever
+                // it left behind in other sessions). The reset that follows is spawned after the
+                // kill, so it is not hit. The process group too, for a runscript that could not be
+                // placed in its cgroup.
+                _containment.Kill(sub);
                 Libc.Kill(-sub.Pid, SignalNames.SIGKILL);
                 Libc.Kill(sub.Pid, SignalNames.SIGKILL);
+                return;
+            case DeadlineKind.CgroupDrain:
+                OnDrainDeadline(sub.Owner);
                 return;
             case DeadlineKind.GroupKill:
                 GroupKill(sub);

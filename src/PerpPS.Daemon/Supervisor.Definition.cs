@@ -15,7 +15,9 @@ internal sealed partial class Supervisor
     /// <summary>At each scan, for an already active service.</summary>
     public void CheckDefinition(Service svc)
     {
-        if (svc.IsCulling || svc.DirectoryFd < 0) return;
+        if (svc.IsCulling) return;
+        using var directory = OpenDirectory(svc);
+        if (svc.DirectoryFd < 0) return;
         if (!DefinitionStamp.Enabled(svc.DirectoryFd))
         {
             svc.MainStamp = svc.LogStamp = 0;

@@ -20,18 +20,21 @@ internal sealed partial class Supervisor
         int* fds = stackalloc int[2];
         int errno = 0;
         if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0) errno = Native.Errno;
-        else if (Budget is { } b && (b.TooHighForService(fds[0]) || b.TooHighForService(fds[1])))
+        else
         {
-            Libc.Close(fds[0]);
-            Libc.Close(fds[1]);
-            errno = EMFILE;
+            svc.LogPipeRead = fds[0];
+            svc.LogPipeWrite = fds[1];
+            CompactPipe(svc);
+            if (Budget is { } b && (b.TooHighForService(svc.LogPipeRead) || b.TooHighForService(svc.LogPipeWrite)))
+            {
+                ClosePipe(svc);
+                errno = EMFILE;
+            }
         }
         LastPipeShortage = errno is EMFILE or ENFILE;
         if (errno == 0)
         {
             _pipeShortageWarned = false;
-            svc.LogPipeRead = fds[0];
-            svc.LogPipeWrite = fds[1];
             return true;
         }
         bool shortage = LastPipeShortage;
@@ -52,7 +55,7 @@ internal sealed partial class Supervisor
     private static void ClosePipe(Service svc)
     {
         if (svc.LogPipeRead >= 0) Libc.Close(svc.LogPipeRead);
-        if (svc.LogPipeWrite >= 0) Libc.Close(svc.LogPipeWrite);
+        if (svc.LogPipeWrite >= 0 && svc.LogPipeWrite != svc.LogPipeRead) Libc.Close(svc.LogPipeWrite);
         svc.LogPipeRead = svc.LogPipeWrite = -1;
     }
 }

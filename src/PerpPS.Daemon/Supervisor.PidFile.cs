@@ -26,6 +26,7 @@ internal sealed partial class Supervisor
     private bool AwaitPidFile(Subservice sub, Termination t)
     {
         if (sub.IsLog || sub.Has(SubserviceFlags.IsReset) || t.Signaled || t.Value != 0 || sub.Owner.Removed) return false;
+        using var directory = OpenDirectory(sub.Owner);
         if (FileStatus.TryStat(sub.Owner.DirectoryFd, PidFileName, followLinks: true, out _) != 0) return false;
         sub.LastTermination = t;
         sub.PidFileAttempts = 0;
@@ -37,6 +38,7 @@ internal sealed partial class Supervisor
     {
         if (sub.PidFileAttempts < 0 || sub.Owner.Removed) return;
         Service svc = sub.Owner;
+        using var directory = OpenDirectory(svc);
         string? path = ReadText(svc.DirectoryFd, "pidfile")?.Trim();
         if (string.IsNullOrEmpty(path))
         {

@@ -24,7 +24,11 @@ internal sealed partial class Supervisor
         _defaultBackoff = backoffSeconds > 0 ? (int)backoffSeconds : null;
     }
 
-    private void LoadPolicy(Service svc) => PolicyLoader.Load(svc, _log);
+    private void LoadPolicy(Service svc)
+    {
+        using var directory = OpenDirectory(svc);
+        PolicyLoader.Load(svc, _log);
+    }
 
     /// <summary>The least time from this start to the next one: perp's second, or the backoff.</summary>
     private static long GovernorInterval(Subservice sub) => sub.IsLog ? Second : sub.Owner.Policy.Backoff.Interval;
@@ -107,6 +111,16 @@ internal sealed partial class Supervisor
         var p = sub.Owner.Policy;
         int group = p.StopGroup;
         p.StopGroup = 0;
+        if (group > 0 && sub.Pid == group && !sub.IsResetting && _containment.Kill(sub))
+        {
+            // The stopped start still runs: its whole cgroup goes (setsid grandchildren too).
+            // Once it has ended, its reset or a new start share the cgroup, so only the group is
+            // killed then; the rest goes when the slot is down for good (KillLeftovers).
+            _log.Warning().Add("stop timeout: sending signal SIGKILL to process group of service ").Add(sub.Owner.Name)
+                .Add(" (main) and its cgroup").Line();
+            Libc.Kill(-group, SignalNames.SIGKILL);
+            return;
+        }
         if (!ProcessGroup.HasLivingMember(group)) return; // nothing of the group is left
         _log.Warning().Add("stop timeout: sending signal SIGKILL to process group of service ").Add(sub.Owner.Name)
             .Add(" (main)").Line();

@@ -96,7 +96,11 @@ internal sealed partial class Supervisor
             ScheduleCheck(svc, first: false); // checks start once the service said it is ready
             return;
         }
-        var r = _spawner.SpawnCheck(svc, main.Pid, out int pid, out int pidFd, out int errno);
+        SpawnResult r;
+        int pid, pidFd, errno;
+        using (OpenDirectory(svc))
+        using (SpawnEnd(main))
+            r = _spawner.SpawnCheck(svc, main.Pid, out pid, out pidFd, out errno);
         if (r != SpawnResult.Started)
         {
             _log.Warning().Add("failure running ./check of service ").Add(svc.Name).Add(": ").Errno(errno).Line();

@@ -17,6 +17,7 @@ internal sealed partial class Supervisor
         sub.Clear(SubserviceFlags.IsPaused);
         if (svc.HasLog && (svc.LogPipeRead < 0 || svc.LogPipeWrite < 0) && !OpenLogPipe(svc))
         {
+            sub.NoteSpawnFailed();
             ScheduleRetry(sub);
             return;
         }
@@ -36,6 +37,7 @@ internal sealed partial class Supervisor
         if (readyRead >= 0) Libc.Close(readyRead);
         if (result == SpawnResult.ForkFailed)
         {
+            sub.NoteSpawnFailed();
             ForkFailed(sub, errno);
             return;
         }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PerpPS.Core.Interop;
 
 namespace PerpPS.Reliability.Tests;
@@ -16,31 +15,16 @@ public sealed class LoggerKillTests(ITestOutputHelper output)
     [Fact]
     public void Logger_killed_repeatedly_loses_and_doubles_no_line()
     {
-        using var tb = new TempBase();
-        string logDir = Path.Combine(tb.Scratch, "log");
-        string done = Path.Combine(tb.Scratch, "done");
         string tinylog = RepoPaths.Program("tinylog");
-        // About ten seconds of writing: a pause of 50 ms every 100 lines.
-        string main = $$"""
-            [ "$1" = start ] || exit 0
-            i=0
-            while [ $i -lt {{LinesToWrite}} ]; do
-              i=$((i+1))
-              echo $i
-              case $i in *00) sleep 0.05 ;; esac
-            done
-            touch {{done}}
-            exec sleep 100000
-            """;
-        string log = $"[ \"$1\" = start ] || exit 0\nexec {tinylog} -k 1000 -s 1000000 {logDir}\n";
-        var id = Perp.Id(tb.AddService("numbers", main, log));
-        using var daemon = DaemonProcess.Start(tb.Path);
+        using var run = new NumberedLogService(LinesToWrite,
+            scratch => $"[ \"$1\" = start ] || exit 0\nexec {tinylog} -k 1000 -s 1000000 {Path.Combine(scratch, "log")}\n");
+        string logDir = Path.Combine(run.Base.Scratch, "log");
 
         int kills = 0;
         uint lastKilled = 0;
-        while (!File.Exists(done))
+        while (run.Writing)
         {
-            var logger = Perp.Status(tb.Path, id).Log;
+            var logger = run.Status().Log;
             if (logger.Pid != 0 && logger.Pid != lastKilled && !logger.IsResetting)
             {
                 Libc.Kill((int)logger.Pid, 15);
@@ -48,23 +32,14 @@ public sealed class LoggerKillTests(ITestOutputHelper output)
                 kills++;
             }
             Thread.Sleep(100);
-            Assert.False(daemon.HasExited);
+            Assert.False(run.Daemon.HasExited);
         }
         Wait.Until(() => CountLines(logDir) >= LinesToWrite, $"all {LinesToWrite} lines in {logDir}", TimeSpan.FromSeconds(30));
 
-        var seen = new int[LinesToWrite + 1];
-        int other = 0;
-        foreach (string file in LogFiles(logDir))
-            foreach (string line in File.ReadLines(file))
-                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1 && v <= LinesToWrite) seen[v]++;
-                else other++;
-        var lost = Enumerable.Range(1, LinesToWrite).Where(i => seen[i] == 0).ToList();
-        var doubled = Enumerable.Range(1, LinesToWrite).Where(i => seen[i] > 1).ToList();
-        output.WriteLine($"logger killed {kills} times; lost {lost.Count}, doubled {doubled.Count}, other lines {other}");
+        var count = NumberedLogService.Count(LogFiles(logDir), LinesToWrite);
+        output.WriteLine($"logger killed {kills} times; {count}");
         Assert.True(kills >= 5, $"the logger was only killed {kills} times");
-        Assert.True(lost.Count == 0, $"{lost.Count} lines lost, first: {string.Join(',', lost.Take(10))}");
-        Assert.True(doubled.Count == 0, $"{doubled.Count} lines doubled, first: {string.Join(',', doubled.Take(10))}");
-        Assert.Equal(0, other);
+        Assert.True(count.Lost.Count == 0 && count.Doubled.Count == 0 && count.Other == 0, count.ToString());
     }
 
     /// <summary>tinylog's current file and its archives (names starting with '_').</summary>

@@ -12,6 +12,14 @@ public static class Perp
 {
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A regex for perpstat's usage lines of one service (main's, and the logger's when
+    /// <paramref name="log"/>): present when perpd contains services in cgroups, absent in its
+    /// fallback mode, so the pattern accepts both.
+    /// </summary>
+    public static string PerpstatUsagePattern(bool log) =>
+        @"(  main usage: \d+ process(es)?, cpu \d+\.\d{3} seconds\n" + (log ? @"   log usage: \d+ process(es)?, cpu \d+\.\d{3} seconds\n" : "") + ")?";
+
     public static ServiceId Id(string directory) => FileStatus.Stat(directory).Id;
 
     public static Reply Query(string baseDirectory, string name) => Query(baseDirectory, Id(Path.Combine(baseDirectory, name)));

@@ -38,9 +38,9 @@ public class ExtensionToolsTests
             @"  main history: signal 9 SIGKILL \d+ seconds ago, ran \d+\.\d{3} seconds, restarts 1 \(1 since start\), start failures [01]\n" +
             @"   log history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
             // Within half a second of its new start (ready by uptime) the policy line says so.
-            @"(  main policy: starting, not ready yet\n)?" +
+            @"(  main policy: starting, not ready yet\n)?" + PerpPS.TestSupport.Perp.PerpstatUsagePattern(log: true) +
             @"standby: activated \d+ seconds\n  main: down 46116860\d{11} seconds\n   log: \(no log\)\n" +
-            @"  main history: no exit yet, restarts 0 \(0 since start\), start failures 0\n$");
+            @"  main history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" + PerpPS.TestSupport.Perp.PerpstatUsagePattern(log: false) + "$");
         Assert.True(expected.IsMatch(r.Stdout), r.Stdout);
     }
 

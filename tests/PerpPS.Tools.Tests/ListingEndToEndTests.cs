@@ -52,10 +52,12 @@ public class ListingEndToEndTests
             // PerpPS's perpd speaks the extension: perp's three lines, then the history lines.
             @"  main history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
             @"   log history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
+            PerpPS.TestSupport.Perp.PerpstatUsagePattern(log: true) +
             @"standby: activated \d+ seconds\n" +
             @"  main: down 46116860\d{11} seconds\n" +
             @"   log: \(no log\)\n" +
             @"  main history: no exit yet, restarts 0 \(0 since start\), start failures 0\n" +
+            PerpPS.TestSupport.Perp.PerpstatUsagePattern(log: false) +
             @"idle: not activated\n$"), r.Stdout);
         Assert.Equal("nosuch: error: service directory not found\nREADME: error: not a directory\n", r.Stderr);
 

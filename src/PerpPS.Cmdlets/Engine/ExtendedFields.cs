@@ -4,7 +4,7 @@ namespace PerpPS.Cmdlets.Engine;
 
 /// <summary>
 /// Copies perpd's extended figures (exit kind/code/signal, last exit time, run time,
-/// restarts, start failures) onto the module's objects, and turns an event record into a
+/// restarts, start failures, cgroup process count and CPU time) onto the module's objects, and turns an event record into a
 /// PerpServiceEvent. Without the extension every figure stays null ("not available").
 /// </summary>
 internal static class ExtendedFields
@@ -14,8 +14,13 @@ internal static class ExtendedFields
         service.Extended = status;
         if (!status.HasExtension) return;
         Apply(service, status.Main);
+        (service.ProcessCount, service.CpuTime) = Usage(status.Main);
         PolicyFields.Apply(service, status);
-        if (service.Log is { } log && status.Status.HasLog) Apply(log, status.Log);
+        if (service.Log is { } log && status.Status.HasLog)
+        {
+            Apply(log, status.Log);
+            (log.ProcessCount, log.CpuTime) = Usage(status.Log);
+        }
     }
 
     /// <summary>One sub-service's figures onto main's object or the logger's.</summary>
@@ -29,6 +34,11 @@ internal static class ExtendedFields
         target.Restarts = (int)Math.Min(block.Restarts, int.MaxValue);
         target.StartFailures = (int)Math.Min(block.StartFailures, int.MaxValue);
     }
+
+    /// <summary>The cgroup figures (process count, CPU time), or nulls when perpd runs without cgroups.</summary>
+    private static (int?, TimeSpan?) Usage(SubserviceExtension e) =>
+        (e.Present & ExtensionFields.Cgroup) == 0 ? (null, null)
+            : ((int)Math.Min(e.ProcessCount, int.MaxValue), TimeSpan.FromTicks((long)Math.Min(e.CpuMicroseconds * 10, long.MaxValue)));
 
     /// <summary>The exit code perp would report: the code, or 111 for a runscript that could not be executed.</summary>
     public static int? ExitCode(ExitKind kind, byte value) => kind switch

@@ -69,6 +69,8 @@ public sealed class PerpObjectConverter : PSTypeConverter
             DependentServices = Strings(pso, "DependentServices"),
             WaitingFor = Get<string>(pso, "WaitingFor"),
             WaitReason = Get<string>(pso, "WaitReason"),
+            ProcessCount = Get<int?>(pso, "ProcessCount"),
+            CpuTime = Get<TimeSpan?>(pso, "CpuTime"),
         };
     }
 

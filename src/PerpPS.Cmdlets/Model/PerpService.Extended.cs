@@ -21,6 +21,10 @@ public sealed partial class PerpService : IRunHistory
     public int? Restarts { get; set; }
     /// <summary>Consecutive runs of main that could not be executed or ended within a second; null when not available.</summary>
     public int? StartFailures { get; set; }
+    /// <summary>Processes in main's cgroup (rc.main, its children and what they left behind); null unless perpd contains services in cgroups.</summary>
+    public int? ProcessCount { get; set; }
+    /// <summary>CPU time used in main's cgroup since it was made (reaped processes included); null unless perpd contains services in cgroups.</summary>
+    public TimeSpan? CpuTime { get; set; }
 
     /// <summary>The extended status this object was built from (not serialized: internal).</summary>
     internal PerpPS.Core.Protocol.ExtendedStatus? Extended { get; set; }
@@ -43,6 +47,10 @@ public sealed partial class PerpLogService : IRunHistory
     public int? Restarts { get; set; }
     /// <summary>Consecutive failed starts of the logger; null when not available.</summary>
     public int? StartFailures { get; set; }
+    /// <summary>Processes in the logger's cgroup; null unless perpd contains services in cgroups.</summary>
+    public int? ProcessCount { get; set; }
+    /// <summary>CPU time used in the logger's cgroup; null unless perpd contains services in cgroups.</summary>
+    public TimeSpan? CpuTime { get; set; }
 }
 
 /// <summary>

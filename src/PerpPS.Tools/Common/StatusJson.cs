@@ -79,7 +79,7 @@ internal static class StatusJson
         w.WriteBoolean("paused", sub.IsPaused);
         if (ext is not { } e)
         {
-            foreach (string n in (string[])["lastExit", "restarts", "restartsSinceStart", "startFailures", "processGroup"]) w.WriteNull(n);
+            foreach (string n in (string[])["lastExit", "restarts", "restartsSinceStart", "startFailures", "processGroup", "processes", "cpuSeconds"]) w.WriteNull(n);
         }
         else
         {
@@ -109,6 +109,16 @@ internal static class StatusJson
             w.WriteNumber("restartsSinceStart", e.RestartsSinceStart);
             w.WriteNumber("startFailures", e.StartFailures);
             w.WriteNumber("processGroup", e.ProcessGroup);
+            if ((e.Present & ExtensionFields.Cgroup) != 0)
+            {
+                w.WriteNumber("processes", e.ProcessCount);
+                w.WriteNumber("cpuSeconds", Perpstat.UsageReport.Seconds(e.CpuMicroseconds));
+            }
+            else
+            {
+                w.WriteNull("processes");
+                w.WriteNull("cpuSeconds");
+            }
             WritePolicy(w, e, sub, wait);
         }
         w.WriteEndObject();

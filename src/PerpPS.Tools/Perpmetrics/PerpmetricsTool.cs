@@ -34,6 +34,8 @@ internal static class PerpmetricsTool
         new("perp_last_exit_signal", "gauge", "Signal that ended the last run (absent when it exited).", true, (r, _, log) => Ext(r, log)?.Signal),
         new("perp_last_exit_timestamp_seconds", "gauge", "Unix time of the last run's end.", true, (r, _, log) => Ext(r, log) is { LastExitKind: not ExitKind.None } e ? e.LastExitTime.UnixSeconds + e.LastExitTime.Nanoseconds / 1e9 : null),
         new("perp_last_run_seconds", "gauge", "How long the last run lasted.", true, (r, _, log) => Ext(r, log) is { LastExitKind: not ExitKind.None } e ? e.LastRunNanoseconds / 1e9 : null),
+        new("perp_processes", "gauge", "Processes in the sub-service's cgroup (absent without cgroup containment).", true, (r, _, log) => Ext(r, log) is { } e && (e.Present & ExtensionFields.Cgroup) != 0 ? e.ProcessCount : null),
+        new("perp_cpu_seconds_total", "counter", "CPU time of the sub-service's cgroup (absent without cgroup containment).", true, (r, _, log) => Ext(r, log) is { } e && (e.Present & ExtensionFields.Cgroup) != 0 ? Perpstat.UsageReport.Seconds(e.CpuMicroseconds) : null),
     ];
 
     public static int Run(ToolContext tool, Argv argv)

@@ -61,6 +61,7 @@ internal static class PerpstatTool
                     {
                         foreach (Line line in HistoryReport.Format(reply.Status, now)) tool.Out(line);
                         foreach (Line line in PolicyReport.Format(reply.Status, WaitingFor(client, sv, reply.Status))) tool.Out(line);
+                        foreach (Line line in UsageReport.Format(reply.Status)) tool.Out(line);
                     }
                     break;
                 case ReplyKind.Error:
