@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PerpPS.Core.Interop;
 using PerpPS.Core.Protocol;
@@ -121,6 +122,9 @@ internal sealed partial class Supervisor
         int copy = Native.PidfdGetfd(sub.PidFd, fd);
         return copy >= 0 ? copy : Reopen($"/proc/{sub.Pid}/fd/{fd}", mode);
     }
+
+    /// <summary>One of perpd's own descriptors opened afresh (a file description of its own) through /proc/self/fd.</summary>
+    private static int Reopen(int fd, int mode) => Reopen(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{fd}"), mode);
 
     /// <summary>Opened non-blocking so a FIFO-style open cannot hang; the ends perpd hands on block (a file description of its own).</summary>
     private static unsafe int Reopen(string path, int mode)

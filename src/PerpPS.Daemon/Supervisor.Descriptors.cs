@@ -75,7 +75,7 @@ internal sealed partial class Supervisor
     /// Swapped into the service's field until the returned lease is disposed; without a
     /// spare descriptor the read-write one is handed on as it is.
     /// </summary>
-    private PipeEndLease SpawnEnd(Subservice sub)
+    private static PipeEndLease SpawnEnd(Subservice sub)
     {
         Service svc = sub.Owner;
         if (!svc.HasLog || svc.LogPipeRead < 0 || svc.LogPipeRead != svc.LogPipeWrite) return default;
