@@ -192,7 +192,8 @@ public sealed class ImportEndToEndTests
             var up = TestSupport.Perp.WaitStatus(b.Path, "daemon", s => s.Main.IsRunning && (int)s.Main.Pid == ReadPid(), "daemon supervised by its pid file");
             int first = (int)up.Main.Pid;
             started.Add(first);
-            Assert.Equal("sleep 1000", ProcFs.CommandLine(first));
+            // The pid file names the background child as soon as it forks, before it execs sleep.
+            Wait.Until(() => ProcFs.CommandLine(first) == "sleep 1000", "the daemonized child to exec sleep 1000");
 
             // Killed: restarted through reset and start (a new daemon, a new pid file).
             ProcessKiller.KillAll([first]);
