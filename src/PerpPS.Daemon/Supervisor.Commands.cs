@@ -99,6 +99,7 @@ internal sealed partial class Supervisor
             case ControlCommand.Down:
                 sub.Set(SubserviceFlags.WantDown);
                 CancelPendingStart(sub);
+                if (sub.IsRunning && !sub.IsResetting && sub.HoldUntil > Native.MonotonicNanoseconds()) sub.StoppedAsleep = true;
                 if (!sub.IsLog) CancelWait(sub.Owner);
                 if (sub.IsRunning && !StopByPolicy(sub, always: false))
                 {

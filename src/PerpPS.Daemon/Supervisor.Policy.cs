@@ -34,14 +34,15 @@ internal sealed partial class Supervisor
     {
         var p = sub.Owner.Policy;
         p.Generation++;
-        long now = Native.MonotonicNanoseconds();
+        // A held-back start runs from its exec, after the child's sleep.
+        long now = Math.Max(Native.MonotonicNanoseconds(), sub.HoldUntil);
         p.StartedAt = now;
         p.Ready = false;
         p.Health = Health.Unknown;
         p.CheckFailures = 0;
         if (readyFd >= 0) WatchReadiness(sub.Owner, readyFd);
         else if (!p.HasCheck) _deadlines.Schedule(sub, DeadlineKind.ReadyByUptime, now + Second / 2);
-        if (p.HasCheck) ScheduleCheck(sub.Owner, first: true);
+        if (p.HasCheck) ScheduleCheck(sub.Owner, first: true, from: now);
     }
 
     /// <summary>Main's start ended (before its reset): backoff, give-up, and the run's readiness and check are over.</summary>

@@ -129,10 +129,23 @@ internal sealed partial class Supervisor
     private void Ended(Subservice sub, Termination t)
     {
         int pid = sub.Pid;
+        var held = Spawner.TakeReport(sub, out int step, out int failedFd, out int errno);
         sub.PreviousPid = sub.Pid;
         sub.Pid = 0;
         sub.KillArmed = false;
         sub.DeadlineGeneration++;
+        if (held == HeldStart.Failed)
+        {
+            // The sleeping child's exec (or a step before it) failed: as an immediate failure.
+            StartExecFailed(sub, step, failedFd, errno);
+            return;
+        }
+        // Stopped by `d` while it slept: nothing ran, so the next start may come when this one's
+        // exec would have (the governor holds a start back at most one second however many d/u
+        // pairs arrive). A sleeper killed from outside counts as a start, as in perp: the next
+        // exec is a second after this one's, so a killer aimed at the shown pid keeps hitting
+        // sleepers that hold no line (issue #11).
+        if (held == HeldStart.NeverExeced && sub.StoppedAsleep) sub.WhenOk = sub.HoldUntil;
         OnEnded(sub, t, pid);
         if (AwaitPidFile(sub, t)) return;
         Terminated(sub, t);

@@ -27,8 +27,10 @@ public sealed class GovernorTests
         Assert.NotEmpty(resets);
         Assert.Contains(resets.Skip(1), r => r.Contains("svsecs=1 "));
         d.WaitForLine("warning: perpd[" + d.Pid + "]: setting respawn governor on 'start' target of service flapper for ./rc.main");
-        // While it waits, perpd shows it as wanting up with no pid (no sleeping child).
-        Perp.WaitStatus(b.Path, "flapper", s => !s.Main.IsRunning && !s.Main.WantsDown, "flapper waiting for the governor");
+        // While it waits, perpd shows the pid of the start's child, which sleeps the hold-back
+        // before its exec (a copy of perpd in ps), as perp's.
+        Perp.WaitStatus(b.Path, "flapper", s => s.Main.IsRunning && !s.Main.IsResetting && ProcFs.IsGovernorSleeper((int)s.Main.Pid, d.Pid),
+            "flapper's start sleeping the governor's hold-back in its child");
     }
 
     [Fact]
