@@ -18,13 +18,15 @@ namespace PerpPS.Reliability.Tests;
 /// 2.07 lost none in the adversarial run because its governor sleeps in a forked copy of
 /// perpd that already holds the pipe on stdin and carries the logger's pid, so a kill aimed
 /// at "the logger" within a second of its last start hits a sleeper that holds no data.
-/// perpd waits in itself (status pid 0) and publishes the pid of the real reader, which
-/// has just read everything written during the wait. Measured one-off with the same killer
+/// perpd used to wait in itself (status pid 0) and publish the pid of the real reader, which
+/// had just read everything written during the wait; it now sleeps in the child as perp
+/// does (the daemon README, items 2 and 17). Measured one-off with the same killer
 /// (SIGKILL to the reported pid every 0.15 s, 100,000 lines, pipe held by a test harness,
 /// not perpd): restart at once 762 lost (41 real cats killed); perp's sleeper 0 lost (1
 /// real cat); PerpPS's wait 12,083 lost; with kills 1.2 s apart all three lost 0 (43 real
 /// cats each). So the tests pin what perpd guarantees: nothing is lost while no logger
-/// reads, and a killed reader takes at most its own read, never a doubled line.
+/// reads, kills aimed at the shown logger pid (the run) lose nothing, and a killed
+/// busy reader takes at most its own read, never a doubled line.
 /// </summary>
 public sealed class CatLoggerTests(ITestOutputHelper output)
 {
