@@ -125,6 +125,18 @@ internal sealed partial class Supervisor
     }
 
     /// <summary>
+    /// kill(2) of a runscript's process group. A start's child that has not run its setsid
+    /// yet (a governor sleeper spawned a moment ago, which perpd does not wait for) is still in
+    /// perpd's group, so ESRCH falls back to the process itself.
+    /// </summary>
+    private static int KillGroup(int pid, int signal)
+    {
+        int rc = Libc.Kill(-pid, signal);
+        if (rc != 0 && Native.Errno == Errno.ESRCH) rc = Libc.Kill(pid, signal);
+        return rc;
+    }
+
+    /// <summary>
     /// Delivers a signal the way perp filters it: nothing when down; to a resetting
     /// runscript only SIGCONT and SIGKILL, each with a warning (others dropped, warned).
     /// </summary>
@@ -138,7 +150,7 @@ internal sealed partial class Supervisor
                 .Add(" to resetting service ").Add(sub.Owner.Name).Add(" (").Add(sub.Label).Add(")").Line();
             if (!passes) return;
         }
-        if (Libc.Kill(group ? -sub.Pid : sub.Pid, signal) != 0)
+        if ((group ? KillGroup(sub.Pid, signal) : Libc.Kill(sub.Pid, signal)) != 0)
             _log.Warning().Add("failure kill() on ").Signal(signal).Add(" to service ").Add(sub.Owner.Name)
                 .Add(" (").Add(sub.Label).Add("): ").Errno(Native.Errno).Line();
     }

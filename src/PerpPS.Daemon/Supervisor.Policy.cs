@@ -91,10 +91,10 @@ internal sealed partial class Supervisor
         if (!always && !p.Policy.HasStopPolicy && _defaultKillNs == 0) return false;
         long killNs = p.Policy.TimeoutKillMs is { } ms ? ms * 1_000_000L : _defaultKillNs > 0 ? _defaultKillNs : _stopTimeout;
         int group = sub.Pid;
-        if (Libc.Kill(-group, p.Policy.DownSignal) != 0)
+        if (KillGroup(group, p.Policy.DownSignal) != 0)
             _log.Warning().Add("failure kill() on ").Signal(p.Policy.DownSignal).Add(" to service ").Add(sub.Owner.Name)
                 .Add(" (main): ").Errno(Native.Errno).Line();
-        Libc.Kill(-group, SignalNames.SIGCONT);
+        KillGroup(group, SignalNames.SIGCONT);
         sub.Clear(Core.Protocol.SubserviceFlags.IsPaused);
         p.StopGroup = group;
         p.StopGeneration++;

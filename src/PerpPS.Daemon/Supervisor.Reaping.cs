@@ -140,12 +140,14 @@ internal sealed partial class Supervisor
             StartExecFailed(sub, step, failedFd, errno);
             return;
         }
-        // Stopped by `d` while it slept: nothing ran, so the next start may come when this one's
-        // exec would have (the governor holds a start back at most one second however many d/u
-        // pairs arrive). A sleeper killed from outside counts as a start, as in perp: the next
-        // exec is a second after this one's, so a killer aimed at the shown pid keeps hitting
-        // sleepers that hold no line (issue #11).
-        if (held == HeldStart.NeverExeced && sub.StoppedAsleep) sub.WhenOk = sub.HoldUntil;
+        // Ended before its exec. Stopped by `d`: nothing ran, so the next start may come when
+        // this one's exec would have (the governor holds a start back at most one second
+        // however many d/u pairs arrive). Killed from outside: the next exec comes a second
+        // after this death (perp's adds a second per sleeper), never sooner, so a killer aimed
+        // at the shown pid keeps hitting sleepers that hold no line (issue #11), and the hold
+        // stays within the second, slept in the child.
+        if (held == HeldStart.NeverExeced)
+            sub.WhenOk = sub.StoppedAsleep ? sub.HoldUntil : Math.Min(sub.WhenOk, Native.MonotonicNanoseconds() + GovernorInterval(sub));
         OnEnded(sub, t, pid);
         if (AwaitPidFile(sub, t)) return;
         Terminated(sub, t);

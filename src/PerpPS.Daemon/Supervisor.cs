@@ -95,7 +95,7 @@ internal sealed partial class Supervisor
             OnStartHeld(sub, delay);
             if (interval > Second || GovernorInterval(sub) > Second)
                 Events.Emit(EventKind.Backoff, sub, detail: (uint)Math.Min(uint.MaxValue, delay / 1_000_000));
-            if (delay > Second)
+            if (delay > Second && interval > Second)
             {
                 // A restart-backoff (seconds to minutes) waits in the daemon: no process sits
                 // in the service's slot that long. WhenOk moves only when the start really runs
