@@ -138,7 +138,8 @@ public sealed class CatLoggerTests(ITestOutputHelper output)
     /// <summary>
     /// The scenario as the adversarial run did it: 50 kills (SIGKILL and SIGTERM in
     /// turn) aimed at whatever pid status shows as the logger, at most one every 0.1 s, while
-    /// main writes 100,000 numbered lines (at least). No line may be lost, doubled or torn.
+    /// main writes 100,000 numbered lines (at least), from the first restart the governor
+    /// holds back on. No line may be lost, doubled or torn.
     /// perp 2.07 lost none: its governor's hold-back is slept in the forked child that
     /// already holds the pipe and carries the logger's pid, so a kill after a restart hits a
     /// sleeper that has read nothing. perpd used to wait in itself (pid 0) and publish the
@@ -151,8 +152,28 @@ public sealed class CatLoggerTests(ITestOutputHelper output)
         using var run = new NumberedLogService(lines, scratch => $"[ \"$1\" = start ] || exit 0\nexec cat >> {scratch}/out\n", untilStopped: true);
         string logFile = Path.Combine(run.Base.Scratch, "out");
 
-        int kills = 0, cats = 0;
         var killed = new HashSet<uint>();
+        // Priming, with main stopped so no line is in flight: the first logger was started
+        // without a hold-back, so a kill could catch it busy (between read and write), which
+        // loses its buffer under perp as well. Kill idle cats until a restart is held back
+        // (a sleeper shown, or pid 0 while perpd waits in itself as it used to).
+        var status = run.Status();
+        Wait.Until(() => (status = run.Status()).Main.Pid != 0 && status.Log.Pid != 0 && run.Writing, "main writing and the logger up");
+        int writer = (int)status.Main.Pid;
+        Libc.Kill(writer, 19);
+        Wait.Until(() =>
+        {
+            var log = run.Status().Log;
+            if (log.IsResetting) return false;
+            if (log.Pid == 0 || ProcFs.IsGovernorSleeper((int)log.Pid, run.Daemon.Pid)) return true;
+            if (killed.Contains(log.Pid) || !WaitsInRead((int)log.Pid)) return false;
+            Libc.Kill((int)log.Pid, 9);
+            killed.Add(log.Pid);
+            return false;
+        }, "a logger start held back by the governor");
+        Libc.Kill(writer, 18);
+
+        int kills = 0, cats = 0;
         var started = System.Diagnostics.Stopwatch.StartNew();
         while (kills < wantedKills)
         {
