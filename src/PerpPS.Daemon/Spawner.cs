@@ -16,6 +16,19 @@ internal enum SpawnResult
     ForkFailed,
 }
 
+/// <summary>How a start whose child slept the governor's hold-back ended (Spawner.TakeReport).</summary>
+internal enum HeldStart
+{
+    /// <summary>The start exec'd at once (no sleep, no report).</summary>
+    NotHeld,
+    /// <summary>The child reached its exec: the runscript ran.</summary>
+    Execed,
+    /// <summary>The child died before its exec (stopped or killed while it slept): nothing ran.</summary>
+    NeverExeced,
+    /// <summary>A step before the exec, or the exec itself, failed (perp's exit 111 path).</summary>
+    Failed,
+}
+
 /// <summary>One entry of a spawn's descriptor plan: the child's fd <paramref name="Target"/> := perpd's <paramref name="Source"/>.</summary>
 internal readonly record struct FdAssignment(int Target, int Source);
 
@@ -78,8 +91,10 @@ internal sealed unsafe class Spawner : IDisposable
     /// On <see cref="SpawnResult.Started"/> the sub-service's Pid and PidFd are set; otherwise
     /// <paramref name="errno"/> says why (and <see cref="FailedStep"/> where, for an exec failure).
     /// </summary>
+    /// <param name="holdUntil">A start only: the CLOCK_MONOTONIC ns the child sleeps until before
+    /// its exec (a real fork, see <see cref="TakeReport"/>); 0: exec at once (vfork).</param>
     public SpawnResult Spawn(Subservice sub, Termination? ended, long svSeconds, out int errno,
-        int cgroupFd = -1, ReadOnlySpan<FdAssignment> extraFds = default)
+        int cgroupFd = -1, ReadOnlySpan<FdAssignment> extraFds = default, long holdUntil = 0)
     {
         Service svc = sub.Owner;
         errno = 0;
@@ -133,13 +148,35 @@ internal sealed unsafe class Spawner : IDisposable
         }
         r->FdCount = n;
 
+        int reportRead = -1;
+        if (start && holdUntil > 0)
+        {
+            // The sleeping child's memory is its own: it reports through a pipe (TakeReport).
+            int* fds = stackalloc int[2];
+            if (Libc.Pipe2(fds, Libc.O_CLOEXEC | Libc.O_NONBLOCK) != 0)
+            {
+                errno = Native.Errno; // a start without a process: retried after perp's pause
+                _used = 0;
+                return SpawnResult.ForkFailed;
+            }
+            reportRead = fds[0];
+            r->ReportFd = fds[1];
+            r->HoldUntil = holdUntil;
+        }
         var result = Launch(r, out int pid, out int pidFd, out int pidFdErrno, out errno);
+        if (r->HoldUntil > 0) Libc.Close(r->ReportFd);
+        if (result == SpawnResult.ForkFailed)
+        {
+            if (reportRead >= 0) Libc.Close(reportRead);
+            return result;
+        }
+        sub.SpawnReport = reportRead;
         if (result == SpawnResult.ExecFailed)
         {
             FailedStep = r->FailedStep;
             FailedFd = r->FailedFd;
+            return result;
         }
-        if (result != SpawnResult.Started) return result;
         sub.Pid = pid;
         sub.PidFd = pidFd;
         sub.PidFdErrno = pidFdErrno;
@@ -200,7 +237,38 @@ internal sealed unsafe class Spawner : IDisposable
         r->CgroupFd = cgroupFd;
         r->NewSession = 1;
         r->MaxFd = _maxFd;
+        r->HoldUntil = 0;
+        r->ReportFd = -1;
         return r;
+    }
+
+    /// <summary>
+    /// What a sleeping start's child reported, read once it has ended (and the pipe closed):
+    /// <see cref="HeldStart.NotHeld"/> for a start that exec'd at once. The child writes one
+    /// byte just before execve and a record (step, descriptor, errno: three ints) when a step
+    /// fails; nothing at all when it died before its exec (killed while it slept).
+    /// </summary>
+    public static HeldStart TakeReport(Subservice sub, out int step, out int failedFd, out int errno)
+    {
+        step = SpawnShim.StepNone;
+        failedFd = -1;
+        errno = 0;
+        int fd = sub.SpawnReport;
+        if (fd < 0) return HeldStart.NotHeld;
+        sub.SpawnReport = -1;
+        int* buffer = stackalloc int[8];
+        nint got = Libc.Read(fd, (byte*)buffer, 8 * sizeof(int));
+        Libc.Close(fd);
+        if (got >= 3 * sizeof(int))
+        {
+            // A failure record ends the report (after the exec byte when execve itself failed).
+            int* record = (int*)((byte*)buffer + (got - 3 * sizeof(int)));
+            step = record[0];
+            failedFd = record[1];
+            errno = record[2];
+            return HeldStart.Failed;
+        }
+        return got > 0 ? HeldStart.Execed : HeldStart.NeverExeced;
     }
 
     private static void Plan(SpawnShim.Request* r, ref int n, int target, int source)

@@ -37,7 +37,8 @@ internal sealed partial class Subservice
     /// <summary>A run (start target) was spawned now.</summary>
     public void NoteRunStarted()
     {
-        RunStarted = Native.MonotonicNanoseconds();
+        // A held-back start runs from its exec, after the child's sleep.
+        RunStarted = Math.Max(Native.MonotonicNanoseconds(), HoldUntil);
         ProcessGroup = (uint)Pid;
     }
 

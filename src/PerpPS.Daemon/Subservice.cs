@@ -39,11 +39,21 @@ internal sealed partial class Subservice
     /// </summary>
     public long WhenOk;
     /// <summary>
-    /// True while a start waits in the daemon for the governor (no child yet): status shows
-    /// pid 0 without WANTDOWN, i.e. "want up". Where perp forks at once and lets the child
-    /// sleep (visible in ps as a copy of perpd), PerpPS arms a timer instead.
+    /// True while a start waits in the daemon (no child yet): status shows pid 0 without
+    /// WANTDOWN, i.e. "want up". Only a hold-back longer than a second (restart-backoff)
+    /// waits here; the governor's second is slept in the child (<see cref="HoldUntil"/>).
     /// </summary>
     public bool StartPending;
+    /// <summary>
+    /// The CLOCK_MONOTONIC ns until which the current start's child sleeps before its exec
+    /// (perp's governor sleep, spec §3.2 step 6); 0 when it exec'd at once. Set by
+    /// RequestStart, taken by SpawnStart.
+    /// </summary>
+    public long HoldUntil;
+    /// <summary>Read end of a sleeping start's report pipe (Spawner.TakeReport), -1 when none.</summary>
+    public int SpawnReport = -1;
+    /// <summary>A <c>d</c> reached the current start while its child still slept (see Supervisor.Ended).</summary>
+    public bool StoppedAsleep;
     /// <summary>Bumped whenever a scheduled deadline of this slot must be forgotten.</summary>
     public int DeadlineGeneration;
     /// <summary>A stop-timeout SIGKILL is armed for this slot (deactivation/shutdown only).</summary>

@@ -120,6 +120,7 @@ internal sealed partial class Supervisor
             case ControlCommand.Down:
                 sub.Set(SubserviceFlags.WantDown);
                 CancelPendingStart(sub);
+                if (sub.IsRunning && !sub.IsResetting && sub.HoldUntil > Native.MonotonicNanoseconds()) sub.StoppedAsleep = true;
                 if (!sub.IsLog) CancelWait(sub.Owner);
                 if (sub.IsRunning && !StopByPolicy(sub, always: false))
                 {
@@ -145,6 +146,18 @@ internal sealed partial class Supervisor
     }
 
     /// <summary>
+    /// kill(2) of a runscript's process group. A start's child that has not run its setsid
+    /// yet (a governor sleeper spawned a moment ago, which perpd does not wait for) is still in
+    /// perpd's group, so ESRCH falls back to the process itself.
+    /// </summary>
+    private static int KillGroup(int pid, int signal)
+    {
+        int rc = Libc.Kill(-pid, signal);
+        if (rc != 0 && Native.Errno == Errno.ESRCH) rc = Libc.Kill(pid, signal);
+        return rc;
+    }
+
+    /// <summary>
     /// Delivers a signal the way perp filters it: nothing when down; to a resetting
     /// runscript only SIGCONT and SIGKILL, each with a warning (others dropped, warned).
     /// </summary>
@@ -158,7 +171,7 @@ internal sealed partial class Supervisor
                 .Add(" to resetting service ").Add(sub.Owner.Name).Add(" (").Add(sub.Label).Add(")").Line();
             if (!passes) return;
         }
-        if (Libc.Kill(group ? -sub.Pid : sub.Pid, signal) != 0)
+        if ((group ? KillGroup(sub.Pid, signal) : Libc.Kill(sub.Pid, signal)) != 0)
             _log.Warning().Add("failure kill() on ").Signal(signal).Add(" to service ").Add(sub.Owner.Name)
                 .Add(" (").Add(sub.Label).Add("): ").Errno(Native.Errno).Line();
     }

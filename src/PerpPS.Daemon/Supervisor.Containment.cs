@@ -18,18 +18,18 @@ internal sealed partial class Supervisor
 
     /// <summary>Spawns with the slot's cgroup; a cgroup that cannot be had means a spawn without it (warned once).</summary>
     private SpawnResult SpawnContained(Subservice sub, Termination? ended, long svSeconds, out int errno,
-        ReadOnlySpan<FdAssignment> extraFds = default)
+        ReadOnlySpan<FdAssignment> extraFds = default, long holdUntil = 0)
     {
         using var directory = OpenDirectory(sub.Owner);
         using var pipeEnd = SpawnEnd(sub);
         int cg = _containment.OpenLeaf(sub, out int cgErrno);
         if (cg < 0 && cgErrno != 0) WarnCgroup(sub, cgErrno);
-        var result = _spawner.Spawn(sub, ended, svSeconds, out errno, cg, extraFds);
+        var result = _spawner.Spawn(sub, ended, svSeconds, out errno, cg, extraFds, holdUntil);
         if (cg >= 0 && result == SpawnResult.ForkFailed && errno is not (Errno.EAGAIN or 12))
         {
             // clone3 refused the cgroup itself (e.g. a domain-invalid or threaded cgroup).
             WarnCgroup(sub, errno);
-            result = _spawner.Spawn(sub, ended, svSeconds, out errno, -1, extraFds);
+            result = _spawner.Spawn(sub, ended, svSeconds, out errno, -1, extraFds, holdUntil);
         }
         if (cg >= 0) Libc.Close(cg);
         if (result == SpawnResult.Started && ended is null) sub.StartPid = sub.Pid;

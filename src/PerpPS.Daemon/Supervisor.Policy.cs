@@ -38,14 +38,15 @@ internal sealed partial class Supervisor
     {
         var p = sub.Owner.Policy;
         p.Generation++;
-        long now = Native.MonotonicNanoseconds();
+        // A held-back start runs from its exec, after the child's sleep.
+        long now = Math.Max(Native.MonotonicNanoseconds(), sub.HoldUntil);
         p.StartedAt = now;
         p.Ready = false;
         p.Health = Health.Unknown;
         p.CheckFailures = 0;
         if (readyFd >= 0) WatchReadiness(sub.Owner, readyFd);
         else if (!p.HasCheck) _deadlines.Schedule(sub, DeadlineKind.ReadyByUptime, now + Second / 2);
-        if (p.HasCheck) ScheduleCheck(sub.Owner, first: true);
+        if (p.HasCheck) ScheduleCheck(sub.Owner, first: true, from: now);
     }
 
     /// <summary>Main's start ended (before its reset): backoff, give-up, and the run's readiness and check are over.</summary>
@@ -94,10 +95,10 @@ internal sealed partial class Supervisor
         if (!always && !p.Policy.HasStopPolicy && _defaultKillNs == 0) return false;
         long killNs = p.Policy.TimeoutKillMs is { } ms ? ms * 1_000_000L : _defaultKillNs > 0 ? _defaultKillNs : _stopTimeout;
         int group = sub.Pid;
-        if (Libc.Kill(-group, p.Policy.DownSignal) != 0)
+        if (KillGroup(group, p.Policy.DownSignal) != 0)
             _log.Warning().Add("failure kill() on ").Signal(p.Policy.DownSignal).Add(" to service ").Add(sub.Owner.Name)
                 .Add(" (main): ").Errno(Native.Errno).Line();
-        Libc.Kill(-group, SignalNames.SIGCONT);
+        KillGroup(group, SignalNames.SIGCONT);
         sub.Clear(Core.Protocol.SubserviceFlags.IsPaused);
         p.StopGroup = group;
         p.StopGeneration++;

@@ -76,14 +76,15 @@ internal sealed partial class Supervisor
         StartWaitingDependants();
     }
 
-    private void ScheduleCheck(Service svc, bool first)
+    /// <param name="from">When the interval starts: now, or a held-back start's exec.</param>
+    private void ScheduleCheck(Service svc, bool first, long from = 0)
     {
         var p = svc.Policy;
         // Readiness by check: try every half second until the first pass; then every interval.
         bool readinessByCheck = p.Policy.NotificationFd < 0 && !p.Ready;
         long delay = readinessByCheck ? Second / 2 : p.Policy.CheckInterval * Second;
         if (first && !readinessByCheck) delay = p.Policy.CheckInterval * Second;
-        _deadlines.Schedule(svc.Main, DeadlineKind.CheckDue, Native.MonotonicNanoseconds() + delay);
+        _deadlines.Schedule(svc.Main, DeadlineKind.CheckDue, Math.Max(from, Native.MonotonicNanoseconds()) + delay);
     }
 
     private void RunCheck(Service svc)

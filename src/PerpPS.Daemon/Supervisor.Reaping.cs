@@ -129,10 +129,25 @@ internal sealed partial class Supervisor
     private void Ended(Subservice sub, Termination t)
     {
         int pid = sub.Pid;
+        var held = Spawner.TakeReport(sub, out int step, out int failedFd, out int errno);
         sub.PreviousPid = sub.Pid;
         sub.Pid = 0;
         sub.KillArmed = false;
         sub.DeadlineGeneration++;
+        if (held == HeldStart.Failed)
+        {
+            // The sleeping child's exec (or a step before it) failed: as an immediate failure.
+            StartExecFailed(sub, step, failedFd, errno);
+            return;
+        }
+        // Ended before its exec. Stopped by `d`: nothing ran, so the next start may come when
+        // this one's exec would have (the governor holds a start back at most one second
+        // however many d/u pairs arrive). Killed from outside: the next exec comes a second
+        // after this death (perp's adds a second per sleeper), never sooner, so a killer aimed
+        // at the shown pid keeps hitting sleepers that hold no line (issue #11), and the hold
+        // stays within the second, slept in the child.
+        if (held == HeldStart.NeverExeced)
+            sub.WhenOk = sub.StoppedAsleep ? sub.HoldUntil : Math.Min(sub.WhenOk, Native.MonotonicNanoseconds() + GovernorInterval(sub));
         OnEnded(sub, t, pid);
         if (AwaitPidFile(sub, t)) return;
         Terminated(sub, t);

@@ -25,7 +25,12 @@ internal sealed partial class Supervisor
         if (!sub.IsLog) readyWrite = OpenReadinessPipe(svc, out readyRead);
         ReadOnlySpan<FdAssignment> extra = readyWrite >= 0
             ? [new FdAssignment(svc.Policy.Policy.NotificationFd, readyWrite)] : default;
-        var result = SpawnContained(sub, null, 0, out int errno, extra);
+        // The governor's hold-back (RequestStart) is slept in the child, as perp's: the pid is
+        // there at once and a logger's pipe is held by a process that reads nothing yet.
+        long now = Native.MonotonicNanoseconds();
+        if (sub.HoldUntil <= now) sub.HoldUntil = 0;
+        sub.StoppedAsleep = false;
+        var result = SpawnContained(sub, null, 0, out int errno, extra, sub.HoldUntil);
         if (readyWrite >= 0) Libc.Close(readyWrite);
         if (result == SpawnResult.Started)
         {
@@ -41,7 +46,13 @@ internal sealed partial class Supervisor
             ForkFailed(sub, errno);
             return;
         }
-        ExecFailed(sub, errno);
+        StartExecFailed(sub, _spawner.FailedStep, _spawner.FailedFd, errno);
+    }
+
+    /// <summary>A start could not be executed (at once, or after its child's sleep): perp's exit 111 path.</summary>
+    private void StartExecFailed(Subservice sub, int step, int failedFd, int errno)
+    {
+        ExecFailed(sub, step, failedFd, errno);
         sub.PreviousPid = 0;
         OnStartExecFailed(sub, errno);
         Terminated(sub, Termination.ExecFailure);
@@ -68,21 +79,21 @@ internal sealed partial class Supervisor
             ForkFailed(sub, errno);
             return;
         }
-        ExecFailed(sub, errno);
+        ExecFailed(sub, _spawner.FailedStep, _spawner.FailedFd, errno);
         OnResetExecFailed(sub, errno);
         Terminated(sub, Termination.ExecFailure);
     }
 
     /// <summary>perp's child messages (spec §2.7), one per step that can fail before exec.</summary>
-    private void ExecFailed(Subservice sub, int errno)
+    private void ExecFailed(Subservice sub, int step, int failedFd, int errno)
     {
         var line = _log.Error().Add("fatal: (in child for service ").Add(sub.Owner.Name).Add("): ");
-        switch (_spawner.FailedStep)
+        switch (step)
         {
             case SpawnShim.StepFchdir: line.Add("failure fchdir() to service directory: "); break;
-            case SpawnShim.StepDup2 when _spawner.FailedFd == 1: line.Add("failure dup2() on logpipe[1] to logging service: "); break;
-            case SpawnShim.StepDup2 when _spawner.FailedFd == 0: line.Add("failure dup2() on logpipe[0] for logging service: "); break;
-            case SpawnShim.StepDup2: line.Add("failure dup2() to fd ").Add(_spawner.FailedFd).Add(": "); break;
+            case SpawnShim.StepDup2 when failedFd == 1: line.Add("failure dup2() on logpipe[1] to logging service: "); break;
+            case SpawnShim.StepDup2 when failedFd == 0: line.Add("failure dup2() on logpipe[0] for logging service: "); break;
+            case SpawnShim.StepDup2: line.Add("failure dup2() to fd ").Add(failedFd).Add(": "); break;
             case SpawnShim.StepPlan: line.Add("failure fcntl() on descriptor plan: "); break;
             case SpawnShim.StepSetsid: line.Add("failure setsid(): "); break;
             case SpawnShim.StepCgroup: line.Add("failure joining service cgroup: "); break;

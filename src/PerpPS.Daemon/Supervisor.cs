@@ -17,8 +17,11 @@ namespace PerpPS.Daemon;
 /// spinning on dup2(EBADF); the old logger drains the old pipe and exits.</item>
 /// <item>A start that could not be executed is treated as having exited 111: its reset runs
 /// with <c>PERP_SVPID=0</c> (no process ever existed).</item>
-/// <item><c>d</c> (or deactivation) while a start waits for the governor cancels the wait;
-/// no reset runs, since nothing ran.</item>
+/// <item>The governor's hold-back (at most one second) is slept in the start's child, as
+/// perp's: <c>d</c> (or deactivation) stops the sleeper like any start, and its reset runs
+/// (<c>reset NAME signal 15 SIGTERM</c>, PERP_SVPID the sleeper's pid), as perp's. A
+/// restart-backoff longer than a second waits in the daemon (pid 0, "want up"); <c>d</c>
+/// cancels that wait and no reset runs, since nothing ran.</item>
 /// <item>Stop timeout (option -k): during deactivation and shutdown, a runscript still running
 /// that long after perpd asked it to stop gets SIGKILL on its process group, logged as
 /// <c>warning: perpd[PID]: stop timeout: sending signal SIGKILL to service NAME (main)</c>.</item>
@@ -83,23 +86,35 @@ internal sealed partial class Supervisor
         }
         long now = Native.MonotonicNanoseconds();
         long interval = GovernorInterval(sub);
+        sub.HoldUntil = 0;
         if (now < sub.WhenOk)
         {
             _log.Warning().Add("setting respawn governor on 'start' target of service ").Add(sub.Owner.Name)
                 .Add(" for ./rc.").Add(sub.Label).Line();
-            // WhenOk moves only when a start really runs (OnDeadline): a held-back start that
-            // is cancelled (`d`) and asked again (`u`) waits for the same instant, so however
-            // many `u` arrive a start is held back at most one second (issue #11: 40 d/u pairs
-            // used to push it 40 s out, one second per held-back start).
-            sub.StartPending = true;
-            OnStartHeld(sub, sub.WhenOk - now);
+            long delay = sub.WhenOk - now;
+            OnStartHeld(sub, delay);
             if (interval > Second || GovernorInterval(sub) > Second)
-                Events.Emit(EventKind.Backoff, sub, detail: (uint)Math.Min(uint.MaxValue, (sub.WhenOk - now) / 1_000_000));
-            sub.DeadlineGeneration++;
-            _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
-            return;
+                Events.Emit(EventKind.Backoff, sub, detail: (uint)Math.Min(uint.MaxValue, delay / 1_000_000));
+            if (delay > Second && interval > Second)
+            {
+                // A restart-backoff (seconds to minutes) waits in the daemon: no process sits
+                // in the service's slot that long. WhenOk moves only when the start really runs
+                // (OnDeadline), so a cancelled and re-asked start waits for the same instant.
+                sub.StartPending = true;
+                sub.DeadlineGeneration++;
+                _deadlines.Schedule(sub, DeadlineKind.GovernedStart, sub.WhenOk);
+                return;
+            }
+            // perp's governor: the start is spawned now and its child sleeps until WhenOk
+            // before its exec (spec §3.2 step 6), so status shows its pid at once and a
+            // logger's pipe is held by a process that reads nothing: a kill aimed at "the
+            // logger" during the hold-back takes no line with it (issue #11). A sleeper
+            // stopped before its exec gives WhenOk back (Ended): however many d/u pairs
+            // arrive, a start is held back at most one second.
+            sub.HoldUntil = sub.WhenOk;
+            sub.WhenOk += interval;
         }
-        sub.WhenOk = now + interval;
+        else sub.WhenOk = now + interval;
         if (_deferStarts) _deferredStarts.Add(sub); // a command's reply goes out first
         else SpawnStart(sub);
     }

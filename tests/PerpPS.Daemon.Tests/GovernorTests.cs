@@ -1,4 +1,5 @@
 using System.Globalization;
+using PerpPS.Core.Interop;
 using PerpPS.Core.Protocol;
 
 namespace PerpPS.Daemon.Tests;
@@ -27,8 +28,53 @@ public sealed class GovernorTests
         Assert.NotEmpty(resets);
         Assert.Contains(resets.Skip(1), r => r.Contains("svsecs=1 "));
         d.WaitForLine("warning: perpd[" + d.Pid + "]: setting respawn governor on 'start' target of service flapper for ./rc.main");
-        // While it waits, perpd shows it as wanting up with no pid (no sleeping child).
-        Perp.WaitStatus(b.Path, "flapper", s => !s.Main.IsRunning && !s.Main.WantsDown, "flapper waiting for the governor");
+        // While it waits, perpd shows the pid of the start's child, which sleeps the hold-back
+        // before its exec (a copy of perpd in ps), as perp's.
+        Perp.WaitStatus(b.Path, "flapper", s => s.Main.IsRunning && !s.Main.IsResetting && ProcFs.IsGovernorSleeper((int)s.Main.Pid, d.Pid),
+            "flapper's start sleeping the governor's hold-back in its child");
+    }
+
+    [Fact]
+    public void A_held_back_start_shows_its_own_pid_at_once_and_execs_with_it()
+    {
+        using var b = new TempBase();
+        string journal = Path.Combine(b.Scratch, "journal");
+        b.AddService("flapper", Scripts.Journal(journal, "exit 3"));
+        using var d = DaemonProcess.Start(b.Path);
+        // The pid status shows during the hold-back is the start's: the same process execs
+        // rc.main, with PERP_SVPID its own pid and perp's argv, in the service's session.
+        var held = Perp.WaitStatus(b.Path, "flapper", s => s.Main.IsRunning && !s.Main.IsResetting && ProcFs.IsGovernorSleeper((int)s.Main.Pid, d.Pid),
+            "flapper's start sleeping the governor's hold-back").Main;
+        Assert.Equal((int)held.Pid, ProcFs.ProcessGroup((int)held.Pid));
+        Perp.WaitLines(journal, l => l.StartsWith($"start flapper svpid={held.Pid} "));
+        Perp.WaitLines(journal, l => l.StartsWith($"reset flapper exit 3 svpid={held.Pid} "));
+    }
+
+    [Fact]
+    public void Down_during_the_hold_back_ends_the_sleeper_runs_its_reset_and_leaves_it_down()
+    {
+        using var b = new TempBase();
+        string journal = Path.Combine(b.Scratch, "journal");
+        b.AddService("flapper", Scripts.Journal(journal, "exit 3"));
+        using var d = DaemonProcess.Start(b.Path);
+        // Caught asleep and held there (SIGSTOP), so the d cannot come after its exec on a
+        // loaded machine; d's SIGTERM and SIGCONT then end it before it runs a line of its own.
+        SubserviceStatus held = default;
+        Wait.Until(() =>
+        {
+            held = Perp.WaitStatus(b.Path, "flapper", s => s.Main.IsRunning && !s.Main.IsResetting && ProcFs.IsGovernorSleeper((int)s.Main.Pid, d.Pid),
+                "flapper's start sleeping the governor's hold-back").Main;
+            Libc.Kill((int)held.Pid, 19);
+            if (ProcFs.IsGovernorSleeper((int)held.Pid, d.Pid)) return true;
+            Libc.Kill((int)held.Pid, 18);
+            return false;
+        }, "flapper's sleeper stopped before its exec");
+        Assert.Equal(0, Perp.Command(b.Path, "flapper", 'd'));
+        // Stopped as any start (SIGTERM): its reset runs as perp's, with the sleeper's pid.
+        Perp.WaitLines(journal, l => l.StartsWith($"reset flapper signal 15 SIGTERM svpid={held.Pid} "));
+        Perp.WaitStatus(b.Path, "flapper", s => !s.Main.IsRunning && s.Main.WantsDown, "flapper down");
+        Assert.DoesNotContain(Perp.Lines(journal), l => l.StartsWith($"start flapper svpid={held.Pid} "));
+        Assert.False(ProcessKiller.IsAlive((int)held.Pid));
     }
 
     [Fact]

@@ -79,11 +79,18 @@ public static class Perp
         return last;
     }
 
-    /// <summary>Waits for main to run a start (pid &gt; 0, not a reset); returns its pid.</summary>
-    public static int WaitMainUp(string baseDirectory, string name, TimeSpan? timeout = null) =>
-        (int)WaitStatus(baseDirectory, name, s => s.Main.IsRunning && !s.Main.IsResetting, $"{name} main up", timeout).Main.Pid;
+    /// <summary>
+    /// True when the slot runs its start's runscript: pid &gt; 0, not a reset, and no longer
+    /// the child that sleeps the governor's hold-back before its exec (perpd's own name).
+    /// </summary>
+    public static bool RunsStart(SubserviceStatus s) =>
+        s.IsRunning && !s.IsResetting && ProcFs.Comm((int)s.Pid) != "perpd";
 
-    /// <summary>Waits for main to run a start (pid &gt; 0, not a reset); returns its pid.</summary>
+    /// <summary>Waits for main to run a start (its runscript, not a reset); returns its pid.</summary>
+    public static int WaitMainUp(string baseDirectory, string name, TimeSpan? timeout = null) =>
+        (int)WaitStatus(baseDirectory, name, s => RunsStart(s.Main), $"{name} main up", timeout).Main.Pid;
+
+    /// <summary>Waits for main to run a start (its runscript, not a reset); returns its pid.</summary>
     public static uint WaitMainUp(string baseDirectory, ServiceId id, TimeSpan? timeout = null)
     {
         uint pid = 0;
@@ -91,14 +98,14 @@ public static class Perp
         {
             var s = Status(baseDirectory, id).Main;
             pid = s.Pid;
-            return s.IsRunning && !s.IsResetting;
+            return RunsStart(s);
         }, "the service's main to run", timeout);
         return pid;
     }
 
     /// <summary>Waits for the log to run a start; returns its pid.</summary>
     public static int WaitLogUp(string baseDirectory, string name) =>
-        (int)WaitStatus(baseDirectory, name, s => s.Log.IsRunning && !s.Log.IsResetting, $"{name} log up").Log.Pid;
+        (int)WaitStatus(baseDirectory, name, s => RunsStart(s.Log), $"{name} log up").Log.Pid;
 
     /// <summary>Lines of a file, or none while it does not exist.</summary>
     public static string[] Lines(string path) =>

@@ -43,6 +43,22 @@ public static class ProcFs
         return stat;
     }
 
+    /// <summary>The command name of /proc/PID/comm, or null when gone.</summary>
+    public static string? Comm(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// True when <paramref name="pid"/> is a start that still sleeps the respawn governor's
+    /// hold-back: a child of perpd <paramref name="daemonPid"/> that has not exec'd its
+    /// runscript yet, so it still carries perpd's command name (perp's "copy of perpd").
+    /// </summary>
+    public static bool IsGovernorSleeper(int pid, int daemonPid) =>
+        pid > 0 && Comm(pid) is { } c && c == Comm(daemonPid);
+
     /// <summary>The state letter of /proc/PID/stat (R, S, T, Z...), or null when gone.</summary>
     public static char? State(int pid) => ProcStat.TryRead(pid, out var s) ? s.State : null;
 

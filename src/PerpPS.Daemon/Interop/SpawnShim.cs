@@ -23,7 +23,11 @@ internal static unsafe partial class SpawnShim
         public byte* Path;
         public byte** Argv;
         public byte** Envp;
+        /// <summary>CLOCK_MONOTONIC ns the child sleeps until before exec (a real fork); 0: none.</summary>
+        public long HoldUntil;
         public int SvpidIndex;
+        /// <summary>With <see cref="HoldUntil"/>: the write end of the child's report pipe; -1: none.</summary>
+        public int ReportFd;
         public int DirFd;
         public int CgroupFd;
         public int NewSession;

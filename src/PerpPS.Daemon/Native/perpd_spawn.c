@@ -13,6 +13,16 @@
  * memory is shared until exec) and the child exits 127; perpd, resumed when the child has
  * exec'd or exited (CLONE_VFORK), reads the result and reaps such a child at once.
  *
+ * A held-back start (the respawn governor, spec 3.6) sleeps in the child, as perp's does:
+ * with hold_until set, the child is made by a real fork (clone3 without CLONE_VM and
+ * CLONE_VFORK, on a copy of perpd's memory and stack), so perpd goes on at once with the
+ * child's pid and pidfd while the child does every step above, sleeps until hold_until
+ * (CLOCK_MONOTONIC, absolute) and only then execs. It holds the log pipe from its first
+ * instant and reads nothing, and its signals are already at their defaults, so a SIGTERM
+ * ends the sleeper. Its memory is its own, so it reports through report_fd (close-on-exec):
+ * one byte just before execve, and a failure record (step, descriptor, errno) before it
+ * exits 127. No byte at all: it died before its exec (killed while it slept).
+ *
  * Fallbacks: without clone3 (ENOSYS) or without CLONE_INTO_CGROUP (EINVAL/E2BIG, kernels
  * before 5.7) the child is made with vfork() and joins its cgroup by writing "0" to its
  * cgroup.procs before anything else; there is then no pidfd from the clone (the caller
@@ -32,6 +42,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_FDS 16
@@ -44,7 +55,9 @@ struct perpd_spawn_request {
     const char *path;
     char *const *argv;
     char **envp;
+    int64_t hold_until;    /* CLOCK_MONOTONIC ns to sleep until before execve (a real fork); 0: none */
     int32_t svpid_index;   /* envp[svpid_index] := "PERP_SVPID=<own pid>" when >= 0 */
+    int32_t report_fd;     /* hold_until: the child's report (exec byte, failure record); -1: none */
     int32_t dir_fd;        /* fchdir target; -1: none */
     int32_t cgroup_fd;     /* the cgroup directory to start in; -1: none */
     int32_t new_session;   /* setsid() */
@@ -83,6 +96,11 @@ static void fail(struct perpd_spawn_request *r, int step, int err)
 {
     r->failed_step = step;
     r->error = err;
+    if (r->report_fd >= 0) {
+        /* A forked child's memory is its own: the record goes through the report pipe. */
+        int32_t record[3] = { step, r->failed_fd, err };
+        (void)!write(r->report_fd, record, sizeof record);
+    }
     _exit(127);
 }
 
@@ -109,8 +127,9 @@ static int is_target(const struct perpd_spawn_request *r, int fd)
 static void close_others(const struct perpd_spawn_request *r)
 {
     /* Targets at 3 or above stay open; everything else from 3 up is closed, in gaps. */
-    int kept[MAX_FDS], nk = 0;
+    int kept[MAX_FDS + 1], nk = 0;
     for (int i = 0; i < r->nfds; i++) if (r->fd_target[i] >= 3) kept[nk++] = r->fd_target[i];
+    if (r->report_fd >= 3) kept[nk++] = r->report_fd; /* close-on-exec: it goes at execve */
     for (int i = 1; i < nk; i++)
         for (int j = i; j > 0 && kept[j - 1] > kept[j]; j--) { int t = kept[j]; kept[j] = kept[j - 1]; kept[j - 1] = t; }
     unsigned int from = 3;
@@ -139,6 +158,14 @@ static int child(void *arg)
 
     int above = 2;
     for (int i = 0; i < r->nfds; i++) if (r->fd_target[i] > above) above = r->fd_target[i];
+    if (r->report_fd >= 0 && is_target(r, r->report_fd)) {
+        /* The report pipe sits where the plan puts a descriptor: move it out of the way. */
+        int moved = fcntl(r->report_fd, F_DUPFD_CLOEXEC, above + 1);
+        r->report_fd = -1;
+        if (moved < 0) fail(r, STEP_PLAN, errno);
+        r->report_fd = moved;
+    }
+    if (r->report_fd > above) above = r->report_fd;
     for (int i = 0; i < r->nfds; i++) {
         int src = r->fd_source[i];
         if (src == r->fd_target[i] || !is_target(r, src)) continue;
@@ -162,7 +189,14 @@ static int child(void *arg)
     uint64_t none = 0;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
 
+    if (r->hold_until > 0) {
+        /* The governor's hold-back, in the child (perp's order: after the descriptors,
+           before exec). Signals are at their defaults, so a stop ends the sleeper. */
+        struct timespec until = { (time_t)(r->hold_until / 1000000000LL), (long)(r->hold_until % 1000000000LL) };
+        while (syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) != 0 && errno == EINTR) { }
+    }
     if (r->svpid_index >= 0) put_svpid(r);
+    if (r->report_fd >= 0) (void)!write(r->report_fd, "x", 1);
     execve(r->path, r->argv, r->envp);
     fail(r, STEP_EXECVE, errno);
     return 127;
@@ -224,15 +258,21 @@ int perpd_spawn(struct perpd_spawn_request *r)
 
     long pid = -ENOSYS;
     int pidfd = -1;
+    /* A held-back start: a real fork whose child sleeps (see the top); else vfork semantics. */
+    int hold = r->hold_until > 0;
+    if (!hold) r->report_fd = -1;
 #ifdef HAVE_CLONE3_ASM
     if (clone3_works) {
         struct clone_args_v2 args;
         memset(&args, 0, sizeof args);
-        args.flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+        args.flags = hold ? CLONE_PIDFD : CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
         args.pidfd = (uint64_t)(uintptr_t)&pidfd;
         args.exit_signal = SIGCHLD;
-        args.stack = (uint64_t)(uintptr_t)child_stack;
-        args.stack_size = sizeof child_stack;
+        if (!hold) {
+            /* Shared memory: the child needs a stack of its own. A fork runs on its copy. */
+            args.stack = (uint64_t)(uintptr_t)child_stack;
+            args.stack_size = sizeof child_stack;
+        }
         if (r->cgroup_fd >= 0 && into_cgroup_works) {
             args.flags |= CLONE_INTO_CGROUP;
             args.cgroup = (uint64_t)r->cgroup_fd;
@@ -254,7 +294,8 @@ int perpd_spawn(struct perpd_spawn_request *r)
     if (pid == -ENOSYS) {
         pidfd = -1;
         r->in_cgroup = r->cgroup_fd >= 0 ? 2 : 0;
-        pid = vfork();
+        /* A held-back start: a plain fork by the raw system call (no atfork handlers run). */
+        pid = hold ? syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0) : vfork();
         if (pid == 0) child(r);
         if (pid < 0) pid = -errno;
     }
