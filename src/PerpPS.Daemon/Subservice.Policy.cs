@@ -1,4 +1,5 @@
 using PerpPS.Core.Protocol;
+using PerpPS.Daemon.Interop;
 using PerpPS.Daemon.Policy;
 
 namespace PerpPS.Daemon;
@@ -6,7 +7,7 @@ namespace PerpPS.Daemon;
 /// <summary>The policy figures of the extended status (main only), read from the service's <see cref="PolicyState"/> when asked.</summary>
 internal sealed partial class Subservice
 {
-    /// <summary>Ready, Healthy/Unhealthy, Backoff, Failed, WaitingForDependency as of now.</summary>
+    /// <summary>Ready, Healthy/Unhealthy, Backoff, Failed, WaitingForDependency, Held as of now.</summary>
     public PolicyFlags CurrentPolicy()
     {
         if (IsLog) return Policy;
@@ -18,6 +19,7 @@ internal sealed partial class Subservice
         if (StartPending && p.Backoff.Interval > Second) f |= PolicyFlags.Backoff;
         if (p.Failed) f |= PolicyFlags.Failed;
         if (p.WaitingDependencies) f |= PolicyFlags.WaitingForDependency;
+        if (Pid != 0 && !Has(SubserviceFlags.IsReset) && HoldUntil > Native.MonotonicNanoseconds()) f |= PolicyFlags.Held;
         return f;
     }
 

@@ -91,8 +91,8 @@ public class BuiltinCmdletTests(SessionFixture fixture) : IClassFixture<SessionF
         using var pb = WebAndStandby();
         WaitWebAndLogUp(pb);
         var web = _ps.GetService(pb.Path, "web");
-        _ps.Invoke("Send-PerpSignal -Base $args[0] web KILL", pb.Path).ThrowOnError();
-        _ps.Invoke("Wait-PerpService -Base $args[0] web -NewProcess -Timeout 60", pb.Path).ThrowOnError();
+        // The object from before the kill is piped (a fresh read may already show the restart).
+        _ps.Invoke("$s = Get-PerpService -Base $args[0] web; Send-PerpSignal -Base $args[0] web KILL; $s | Wait-PerpService -NewProcess -Timeout 60", pb.Path).ThrowOnError();
         string json = _ps.Invoke("Get-PerpService -Base $args[0] web | ConvertTo-Json -Depth 3", pb.Path).ThrowOnError().Output.Single().ToString();
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;

@@ -20,7 +20,8 @@ Describe 'Extended status fields' -Tag CI, Events {
     It 'a kill -9 shows as LastSignal 9, Killed, one more restart and a new pid' {
         $before = Get-PerpService -Base $base steady
         Stop-Process -Id $before.Pid -Force
-        $after = Wait-PerpService -Base $base steady -Status Up -NewProcess -Timeout 30 -PassThru -ErrorAction Stop
+        # The object from before the kill is piped: a fresh read may already show the restarted process.
+        $after = $before | Wait-PerpService -Status Up -NewProcess -Timeout 30 -PassThru -ErrorAction Stop
         $after.Pid | Should -Not -Be $before.Pid
         $after.LastExitKind | Should -Be Killed
         $after.LastSignal | Should -Be 9

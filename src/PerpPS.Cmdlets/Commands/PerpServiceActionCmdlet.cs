@@ -171,6 +171,10 @@ public abstract class PerpServiceActionCmdlet : PerpServiceCmdlet
         if (s.Record is not { } r) return false;
         bool after = r.Main.When >= since;
         if (!once) return s.Status == PerpServiceStatus.Up && after;
-        return after && ((r.Main.Pid != 0 && !r.Main.IsResetting) || (r.Main.Pid == 0 && r.Main.WantsDown));
+        // A governor's sleeper (its exec still to come) has not started the program: a run
+        // that then fails at once must still be reported (PerpServiceExited).
+        bool held = s.Extended is { HasExtension: true } e && (e.Main.Present & ExtensionFields.Policy) != 0
+                    && (e.Main.Policy & PolicyFlags.Held) != 0;
+        return after && ((r.Main.Pid != 0 && !r.Main.IsResetting && !held) || (r.Main.Pid == 0 && r.Main.WantsDown));
     }
 }

@@ -21,6 +21,11 @@ public enum PolicyFlags : ushort
     Failed = 0x0010,
     /// <summary>The start waits for a dependency.</summary>
     WaitingForDependency = 0x0020,
+    /// <summary>
+    /// The process is the governor's sleeper: spawned, but sleeping out the one-second
+    /// hold-back before its exec (as perp's), so the program has not run yet.
+    /// </summary>
+    Held = 0x0040,
 }
 
 /// <summary>
