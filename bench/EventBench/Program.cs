@@ -115,6 +115,10 @@ try
     var ls0kills = PerplsStats(31);
     stop0.Cancel();
     killer0.Join();
+    // Every service back up and past perpd's restart delay before the idle windows below.
+    var settle = Stopwatch.StartNew();
+    while (!(All() is var back && back.All(Up)) && settle.Elapsed < TimeSpan.FromMinutes(1)) Thread.Sleep(100);
+    Thread.Sleep(3000);
 
     // Latency: kill -9 → the Exited event read by a subscriber of all services.
     var lat = new List<double>();
