@@ -56,7 +56,7 @@ public sealed class IdleTests
                 while (!stop.IsCancellationRequested)
                 {
                     if (!s.TryRead(out var e, Timeout.InfiniteTimeSpan, stop.Token)) continue;
-                    if (!counted && e.Kind == EventKind.WantUp && e.Id == marker) { counted = true; allSawMarker.Signal(); }
+                    if (!counted && e.Kind == EventKind.WantDown && e.Id == marker) { counted = true; allSawMarker.Signal(); }
                 }
             }
             catch (ControlException) { }
@@ -65,19 +65,22 @@ public sealed class IdleTests
         {
             threads.ForEach(t => t.Start());
             // 3,000 commands: 6,000 events, far beyond a socket buffer plus the 64-event ring
-            // of each stuck subscriber. Then the marker, repeated until every reader saw one
-            // (a reader that fell behind drops events too).
+            // of each stuck subscriber. Then the marker (d again: no process, so no deadline
+            // follows), repeated until every reader saw one (a reader that fell behind drops
+            // events too).
+            int closedBefore = ClosedAll(d);
             using (var c = ControlClient.ConnectToBase(b.Path, Perp.ClientTimeout))
             {
                 var svc = Perp.Id(b.Service("svc"));
                 for (int i = 0; i < 3000; i++) Assert.Equal(0, c.Command(svc, ControlCommand.Down).Errno);
                 var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-                do Assert.Equal(0, c.Command(marker, ControlCommand.Up).Errno);
+                do Assert.Equal(0, c.Command(marker, ControlCommand.Down).Errno);
                 while (!allSawMarker.Wait(200) && DateTime.UtcNow < until);
                 Assert.True(allSawMarker.IsSet, "a reading subscriber never saw the marker");
             }
-            d.WaitForLine("monitoring 0 client connections");
-            Thread.Sleep(1000); // start-up and the last events behind us (no assertion on time)
+            // perpd has closed the command connection: nothing is left for it to do.
+            Wait.Until(() => ClosedAll(d) > closedBefore, "the command client's close");
+            Thread.Sleep(1000); // the runtime settles after start-up (no assertion on time)
             var before = ProcFs.ContextSwitches(d.Pid);
             Thread.Sleep(2000);
             var after = ProcFs.ContextSwitches(d.Pid);
@@ -92,6 +95,8 @@ public sealed class IdleTests
             foreach (var s in subs) s.Dispose();
         }
     }
+
+    private static int ClosedAll(DaemonProcess d) => d.Lines.Count(l => l.Contains("monitoring 0 client connections", StringComparison.Ordinal));
 
     private static string Describe(Dictionary<int, long> before, Dictionary<int, long> after) =>
         string.Join(", ", after.Select(kv => $"{kv.Key}:{kv.Value - before.GetValueOrDefault(kv.Key)}"));
