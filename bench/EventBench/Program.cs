@@ -75,13 +75,19 @@ try
         times.Sort();
         return (times[times.Count / 2], times[Math.Min(times.Count - 1, times.Count * 9 / 10)]);
     }
-    long Idle(int seconds)
+    ulong Sequence() => All()[0].EventSequence;
+    // Context switches over the window: of every thread (present at both ends: a JIT build's
+    // short-lived threads come and go), of the main thread (perpd's loop), and how many events
+    // perpd emitted meanwhile (read outside the window): a window with events was not idle.
+    (long All, long Main, ulong Events) Idle(int seconds)
     {
+        ulong s0 = Sequence();
         var a = Switches();
         Thread.Sleep(seconds * 1000);
         var b = Switches();
-        // Threads present at both ends (a JIT build's short-lived threads come and go).
-        return b.Where(kv => a.ContainsKey(kv.Key)).Sum(kv => kv.Value - a[kv.Key]);
+        ulong s1 = Sequence();
+        string main = perpd.Id.ToString();
+        return (b.Where(kv => a.ContainsKey(kv.Key)).Sum(kv => kv.Value - a[kv.Key]), b[main] - a[main], s1 - s0);
     }
 
     // Kills a random running service every 20 ms until the token is cancelled.
@@ -108,7 +114,7 @@ try
 
     long rss0 = Rss();
     var ls0 = PerplsStats(31);
-    long idle0 = Idle(10);
+    var idle0 = Idle(10);
     // The same kills with no subscriber: what the subscribers' share of perpls's time is measured against.
     var stop0 = new CancellationTokenSource();
     var killer0 = Killer(stop0.Token);
@@ -137,6 +143,11 @@ try
             while (sub.TryRead(out var e, TimeSpan.FromSeconds(10)))
                 if (e.Kind == EventKind.Started && e.Id == s.Id) break;
         }
+        // Quiet before the idle window below: each restart above is still followed by events
+        // (ready half a second after the start), which perpd delivers to the 100 subscribers
+        // opened next (the 1,194-1,581 "idle" switches of earlier runs were those). Two
+        // seconds without an event on this subscription = nothing left to happen.
+        while (sub.TryRead(out _, TimeSpan.FromSeconds(2))) { }
     }
     lat.Sort();
 
@@ -145,7 +156,7 @@ try
     var stopReading = new CancellationTokenSource();
     var readers = subs.Take(90).Select(s => new Thread(() => { while (!stopReading.IsCancellationRequested) s.TryRead(out _, TimeSpan.FromMilliseconds(500)); }) { IsBackground = true }).ToList();
     readers.ForEach(r => r.Start());
-    long idle100 = Idle(10);
+    var idle100 = Idle(10);
     var ls100idle = PerplsStats(31);
     var killer = Killer(stopReading.Token);
     var ls100 = PerplsStats(31);
@@ -179,8 +190,8 @@ try
     Console.WriteLine($"perpd_rss_kib_after_each_storm\t{string.Join(",", stormRss)}");
     Console.WriteLine($"perpd_rss_kib_0_subscribers\t{rss0}");
     Console.WriteLine($"perpd_rss_kib_after_100_subscribers_and_storm\t{rss100}");
-    Console.WriteLine($"idle_context_switches_10s_0_subscribers\t{idle0}");
-    Console.WriteLine($"idle_context_switches_10s_100_subscribers\t{idle100}");
+    Console.WriteLine($"idle_context_switches_10s_0_subscribers\t{idle0.All}\tloop_thread\t{idle0.Main}\tevents\t{idle0.Events}");
+    Console.WriteLine($"idle_context_switches_10s_100_subscribers\t{idle100.All}\tloop_thread\t{idle100.Main}\tevents\t{idle100.Events}");
     subs.ForEach(s => s.Dispose());
 }
 finally

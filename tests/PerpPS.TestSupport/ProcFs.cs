@@ -150,6 +150,31 @@ public static class ProcFs
 
     public static long Threads(int pid) => StatusField(pid, "Threads:");
 
+    /// <summary>
+    /// Voluntary + involuntary context switches of each thread of <paramref name="pid"/>, by
+    /// thread id (the main thread's id is the pid): how often each one woke up. A thread that
+    /// ends between listing and reading is left out.
+    /// </summary>
+    public static Dictionary<int, long> ContextSwitches(int pid)
+    {
+        var result = new Dictionary<int, long>();
+        foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                long n = 0;
+                foreach (string line in File.ReadLines(Path.Combine(task, "status")))
+                    if (line.Contains("ctxt_switches", StringComparison.Ordinal)) n += long.Parse(line.Split(':')[1].Trim());
+                result[int.Parse(Path.GetFileName(task))] = n;
+            }
+            catch (IOException)
+            {
+                // the thread ended between listing and reading
+            }
+        }
+        return result;
+    }
+
     private static long StatusField(int pid, string field)
     {
         foreach (string line in File.ReadLines($"/proc/{pid}/status"))
