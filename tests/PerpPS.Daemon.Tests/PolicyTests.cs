@@ -49,7 +49,7 @@ public sealed class PolicyTests
         b.AddService("intsvc", $$"""
             case $1 in
               start) trap 'echo main-HUP >> {{journal}}; exit 0' HUP; trap 'echo main-TERM >> {{journal}}' TERM
-                     sh -c 'trap "echo child-HUP >> {{journal}}; exit 0" HUP; while :; do sleep 0.1; done' &
+                     sh -c 'trap "echo child-HUP >> {{journal}}; exit 0" HUP; echo child-trapped >> {{journal}}; while :; do sleep 0.1; done' &
                      while :; do sleep 0.1; done ;;
             esac
             exit 0
@@ -57,7 +57,8 @@ public sealed class PolicyTests
         Put(b, "intsvc", "down-signal", "HUP\n");
         using var d = DaemonProcess.Start(b.Path);
         Perp.WaitMainUp(b.Path, "intsvc");
-        Thread.Sleep(300);
+        // Both traps are set once the child says so (main set its own before starting it).
+        Perp.WaitLines(journal, l => l == "child-trapped");
         Assert.Equal(0, Perp.Command(b.Path, "intsvc", 'd'));
         Perp.WaitLines(journal, l => l.EndsWith("-HUP"), 2);
         Assert.DoesNotContain("main-TERM", Perp.Lines(journal));
