@@ -19,9 +19,7 @@ public sealed class InvokePerpRescanCommand : PerpDaemonCmdlet
         int pid = DaemonControl.Pid(b);
         if (pid == 0)
         {
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException($"perpd is not running on {b}: no lock active on {PerpPS.Core.Client.PerpPaths.PidFile(b)}"),
-                ErrorIds.DaemonNotRunning, ErrorCategory.ResourceUnavailable, b));
+            ThrowTerminatingError(NotRunning(b));
             return;
         }
         if (!SignalDaemon(b, pid, SignalNames.SIGHUP, "Rescan")) return;

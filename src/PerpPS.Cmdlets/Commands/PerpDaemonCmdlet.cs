@@ -51,6 +51,11 @@ public abstract class PerpDaemonCmdlet : PerpCmdlet
         return daemon;
     }
 
+    /// <summary>PerpDaemonNotRunning for a cmdlet that needs perpd running on <paramref name="baseDirectory"/>.</summary>
+    protected static ErrorRecord NotRunning(string baseDirectory) => new(
+        new InvalidOperationException($"perpd is not running on {baseDirectory}: no lock active on {PerpPaths.PidFile(baseDirectory)}"),
+        ErrorIds.DaemonNotRunning, ErrorCategory.ResourceUnavailable, baseDirectory);
+
     /// <summary>
     /// One ShouldProcess for <paramref name="action"/> on perpd, then <paramref name="signal"/>
     /// to it. False when declined or when the signal failed (that ErrorRecord already written).

@@ -33,8 +33,7 @@ public sealed class RestartPerpDaemonCommand : PerpDaemonCmdlet
         int pid = DaemonControl.Pid(b);
         if (pid == 0)
         {
-            WriteError(new ErrorRecord(new InvalidOperationException($"perpd is not running on {b}."),
-                ErrorIds.DaemonNotRunning, ErrorCategory.ResourceUnavailable, b));
+            WriteError(NotRunning(b));
             return;
         }
         string socket = PerpPaths.Join(b, PerpPaths.ControlDirectory + "/perpd.sock");
