@@ -8,7 +8,8 @@ namespace PerpPS.Daemon;
 /// chunks of <see cref="ChunkRecords"/> records as the socket drains, so 10,000 services
 /// need one chunk buffer, not a 2 MiB reply. The list of services is taken when the request
 /// arrives (services removed meanwhile are skipped; each record is current when its chunk
-/// is written). Buffers belong to the connection and are reused by its next L.
+/// is written). Buffers belong to the connection and are reused by its next L. The request's
+/// <see cref="ListFlags.NoCgroupFigures"/> leaves the cgroup figures out of every record.
 /// </summary>
 internal sealed class BulkCursor
 {
@@ -20,12 +21,14 @@ internal sealed class BulkCursor
     private readonly ServiceId[] _ids = new ServiceId[ExtensionPacket.MaxIds];
     private int _idCount, _index;
     private bool _byIds;
+    private bool _usage;
 
     /// <summary>True while records (or the closing E 0) remain to be written.</summary>
     public bool Active { get; private set; }
 
-    public void StartAll(ServiceTable table)
+    public void StartAll(ServiceTable table, ListFlags flags)
     {
+        _usage = (flags & ListFlags.NoCgroupFigures) == 0;
         _services.Clear();
         foreach (var s in table.All) _services.Add(s);
         _byIds = false;
@@ -33,8 +36,9 @@ internal sealed class BulkCursor
         Active = true;
     }
 
-    public void StartIds(ReadOnlySpan<byte> payload, int count)
+    public void StartIds(ReadOnlySpan<byte> payload, int count, ListFlags flags)
     {
+        _usage = (flags & ListFlags.NoCgroupFigures) == 0;
         for (int i = 0; i < count; i++) _ids[i] = ExtensionPacket.IdAt(payload, i);
         _idCount = count;
         _byIds = true;
@@ -55,7 +59,7 @@ internal sealed class BulkCursor
             {
                 var id = _ids[_index++];
                 n += table.TryGet(id, out var svc)
-                    ? ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence, containment))
+                    ? ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence, containment, _usage))
                     : ExtensionPacket.WriteNoService(d[n..], id, Errno.ENOTDIR);
                 written++;
             }
@@ -63,7 +67,7 @@ internal sealed class BulkCursor
             {
                 var svc = _services[_index++];
                 if (svc.Removed) continue;
-                n += ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence, containment));
+                n += ExtensionPacket.WriteExtended(d[n..], svc.ToExtended(daemonPid, daemonStarted, sequence, containment, _usage));
                 written++;
             }
         }

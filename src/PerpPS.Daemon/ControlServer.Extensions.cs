@@ -44,7 +44,7 @@ internal sealed unsafe partial class ControlServer
             case PacketType.ExtendedQuery:
                 if (payload.Length != ServiceId.Size) c.ReplyLength = Packet.WriteError(c.Reply, Errno.EPROTO);
                 else if (!_table.TryGet(ServiceId.Read(payload), out var svc)) c.ReplyLength = Packet.WriteError(c.Reply, Errno.ENOTDIR);
-                else c.ReplyLength = ExtensionPacket.WriteExtended(c.Reply, svc.ToExtended(_daemonPid, _daemonStarted, _events.Sequence, _supervisor.Containment));
+                else c.ReplyLength = ExtensionPacket.WriteExtended(c.Reply, svc.ToExtended(_daemonPid, _daemonStarted, _events.Sequence, _supervisor.Containment, usage: true));
                 break;
             case PacketType.List:
                 if (!ExtensionPacket.TryReadIds(payload, out int count))
@@ -53,8 +53,9 @@ internal sealed unsafe partial class ControlServer
                     break;
                 }
                 c.Bulk ??= new BulkCursor();
-                if (count == 0) c.Bulk.StartAll(_table);
-                else c.Bulk.StartIds(payload, count);
+                var flags = (ListFlags)ExtensionPacket.FlagsOf(payload);
+                if (count == 0) c.Bulk.StartAll(_table, flags);
+                else c.Bulk.StartIds(payload, count, flags);
                 c.ReplyLength = 0;
                 break;
             default:

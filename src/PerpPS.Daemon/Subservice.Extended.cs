@@ -90,11 +90,18 @@ internal sealed partial class Subservice
         return StartFailures;
     }
 
-    /// <summary>The block of this sub-service; the cgroup figures come from <paramref name="containment"/> (absent in its fallback mode).</summary>
-    public SubserviceExtension ToExtension(Containment containment)
+    /// <summary>
+    /// The block of this sub-service; the cgroup figures come from <paramref name="containment"/>
+    /// (absent in its fallback mode), and only with <paramref name="usage"/>: without, no
+    /// cgroup file is read (an L with <see cref="ListFlags.NoCgroupFigures"/>; the two reads
+    /// are most of a record's cost) and they are absent too.
+    /// </summary>
+    public SubserviceExtension ToExtension(Containment containment, bool usage)
     {
         var present = CurrentPresent();
-        if (containment.TryUsage(this, out uint processes, out ulong cpu)) present |= ExtensionFields.Cgroup;
+        uint processes = 0;
+        ulong cpu = 0;
+        if (usage && containment.TryUsage(this, out processes, out cpu)) present |= ExtensionFields.Cgroup;
         return new(LastExitKind, LastExitValue, CurrentPolicy(), Restarts, RestartsSinceStart, CurrentStartFailures(),
             Pid != 0 ? ProcessGroup : 0, LastExitTime, LastRunNanoseconds,
             CurrentBackoffMilliseconds(), CurrentHealthFailures(), processes, cpu, present);

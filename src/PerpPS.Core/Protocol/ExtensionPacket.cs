@@ -36,8 +36,8 @@ public static class ExtensionPacket
     }
 
     /// <summary>L: bulk status of <paramref name="ids"/>, or of every service when empty.</summary>
-    public static int WriteList(Span<byte> d, ReadOnlySpan<ServiceId> ids, byte flags = 0) =>
-        WriteIds(d, PacketType.List, ids, flags);
+    public static int WriteList(Span<byte> d, ReadOnlySpan<ServiceId> ids, ListFlags flags = ListFlags.None) =>
+        WriteIds(d, PacketType.List, ids, (byte)flags);
 
     /// <summary>W: subscribe to events of <paramref name="ids"/>, or of every service when empty.</summary>
     public static int WriteSubscribe(Span<byte> d, ReadOnlySpan<ServiceId> ids, byte flags = 0) =>
@@ -54,6 +54,9 @@ public static class ExtensionPacket
         count = (payload.Length - 1) / ServiceId.Size;
         return count <= MaxIds;
     }
+
+    /// <summary>The flags byte of an L or W payload (one <see cref="TryReadIds"/> accepted).</summary>
+    public static byte FlagsOf(ReadOnlySpan<byte> payload) => payload[0];
 
     public static ServiceId IdAt(ReadOnlySpan<byte> payload, int index) => ServiceId.Read(payload[(1 + index * ServiceId.Size)..]);
 
