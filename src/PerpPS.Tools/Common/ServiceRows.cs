@@ -10,11 +10,13 @@ namespace PerpPS.Tools.Common;
 /// sticky directory is stat()ed, then all are asked in one bulk request (protocol extension,
 /// docs/protocol-extensions.md); against perp 2.07's perpd, or if the bulk exchange fails,
 /// each is asked with its own Q exactly as perp's perpls does, so rows (and their error
-/// messages) are what a Q per service gives.
+/// messages) are what a Q per service gives. A listing that does not show the cgroup
+/// figures (perpls's panel) asks without them (<see cref="ListFlags.NoCgroupFigures"/>):
+/// reading them is most of what the bulk request costs perpd.
 /// </summary>
 internal static class ServiceRows
 {
-    public static List<ServiceRow> Gather(ControlClient client, List<byte[]> names, Func<ControlClient, byte[], ServiceRow> queryOne)
+    public static List<ServiceRow> Gather(ControlClient client, List<byte[]> names, Func<ControlClient, byte[], ServiceRow> queryOne, ListFlags flags)
     {
         var rows = new ServiceRow?[names.Count];
         var ids = new List<ServiceId>(names.Count);
@@ -34,7 +36,7 @@ internal static class ServiceRows
         ExtendedReply[]? replies = null;
         try
         {
-            if (ids.Count > 0) replies = client.QueryMany(ids.ToArray());
+            if (ids.Count > 0) replies = client.QueryMany(ids.ToArray(), flags);
         }
         catch (ControlException)
         {

@@ -64,7 +64,8 @@ internal static class PerplsTool
         using (ControlClient client = DaemonConnection.Open(tool, baseDirectory))
         {
             now = Tai64N.Now();
-            rows.AddRange(ServiceRows.Gather(client, names, Query));
+            // perp's panel never shows the cgroup figures; -j does (processes, cpuSeconds).
+            rows.AddRange(ServiceRows.Gather(client, names, Query, json ? ListFlags.None : ListFlags.NoCgroupFigures));
         }
 
         if (byUptime) rows.Sort(ListingOrder.ByUptime(now));

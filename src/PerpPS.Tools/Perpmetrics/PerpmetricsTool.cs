@@ -58,7 +58,7 @@ internal static class PerpmetricsTool
         using (ControlClient client = DaemonConnection.Open(tool, baseDirectory))
         {
             now = Tai64N.Now();
-            rows = ServiceRows.Gather(client, names, PerplsTool.Query);
+            rows = ServiceRows.Gather(client, names, PerplsTool.Query, ListFlags.None); // perp_processes, perp_cpu_seconds_total
         }
         bool anyExtended = rows.Any(r => r.Extended.HasExtension);
         foreach (var f in Families)
