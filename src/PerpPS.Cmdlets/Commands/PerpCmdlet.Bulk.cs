@@ -9,7 +9,9 @@ namespace PerpPS.Cmdlets;
 /// <summary>
 /// Reading many services at once (Get-PerpService): every directory first, then perpd's
 /// status of all of them in one bulk request (L; one Q each against perp 2.07's perpd),
-/// instead of one round trip per service.
+/// instead of one round trip per service. The request leaves out the cgroup figures (reading
+/// them is most of what it costs perpd, issue #13): each object reads its ProcessCount and
+/// CpuTime when they are first looked at (<see cref="LazyUsage"/>).
 /// </summary>
 public abstract partial class PerpCmdlet
 {
@@ -43,7 +45,7 @@ public abstract partial class PerpCmdlet
         ExtendedReply[] replies;
         try
         {
-            replies = Connection(baseDirectory).QueryMany(ids.ToArray());
+            replies = Connection(baseDirectory).QueryMany(ids.ToArray(), ListFlags.NoCgroupFigures);
         }
         catch (ControlException)
         {
@@ -62,7 +64,7 @@ public abstract partial class PerpCmdlet
             {
                 case ReplyKind.Status:
                     ServiceReader.ApplyStatus(service, reply.Status.Status, now);
-                    ExtendedFields.Apply(service, reply.Status);
+                    ExtendedFields.Apply(service, reply.Status, usageLater: true);
                     ApplyDependencies(service);
                     read.Add(service);
                     break;

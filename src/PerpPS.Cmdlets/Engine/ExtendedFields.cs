@@ -9,18 +9,29 @@ namespace PerpPS.Cmdlets.Engine;
 /// </summary>
 internal static class ExtendedFields
 {
-    public static void Apply(PerpService service, ExtendedStatus status)
+    /// <summary>
+    /// The figures of <paramref name="status"/> onto the objects. <paramref name="usageLater"/>
+    /// (a record of an L without the cgroup figures, <see cref="ListFlags.NoCgroupFigures"/>):
+    /// ProcessCount and CpuTime are read when first looked at (<see cref="LazyUsage"/>) unless
+    /// the record has them anyway (a perpd that ignores the flag).
+    /// </summary>
+    public static void Apply(PerpService service, ExtendedStatus status, bool usageLater = false)
     {
         service.Extended = status;
         if (!status.HasExtension) return;
         Apply(service, status.Main);
-        (service.ProcessCount, service.CpuTime) = Usage(status.Main);
         PolicyFields.Apply(service, status);
-        if (service.Log is { } log && status.Status.HasLog)
+        var log = status.Status.HasLog ? service.Log : null;
+        if (log != null) Apply(log, status.Log);
+        if (usageLater && (status.Main.Present & ExtensionFields.Cgroup) == 0)
         {
-            Apply(log, status.Log);
-            (log.ProcessCount, log.CpuTime) = Usage(status.Log);
+            var usage = new LazyUsage(service.Base, status.Id);
+            service.ReadUsageLater(usage);
+            log?.ReadUsageLater(usage);
+            return;
         }
+        (service.ProcessCount, service.CpuTime) = CgroupUsage.Of(status.Main);
+        if (log != null) (log.ProcessCount, log.CpuTime) = CgroupUsage.Of(status.Log);
     }
 
     /// <summary>One sub-service's figures onto main's object or the logger's.</summary>
@@ -34,11 +45,6 @@ internal static class ExtendedFields
         target.Restarts = (int)Math.Min(block.Restarts, int.MaxValue);
         target.StartFailures = (int)Math.Min(block.StartFailures, int.MaxValue);
     }
-
-    /// <summary>The cgroup figures (process count, CPU time), or nulls when perpd runs without cgroups.</summary>
-    private static (int?, TimeSpan?) Usage(SubserviceExtension e) =>
-        (e.Present & ExtensionFields.Cgroup) == 0 ? (null, null)
-            : ((int)Math.Min(e.ProcessCount, int.MaxValue), TimeSpan.FromTicks((long)Math.Min(e.CpuMicroseconds * 10, long.MaxValue)));
 
     /// <summary>The exit code perp would report: the code, or 111 for a runscript that could not be executed.</summary>
     public static int? ExitCode(ExitKind kind, byte value) => kind switch

@@ -29,7 +29,7 @@ internal sealed class PerpConnection : IDisposable
     public ExtendedReply QueryExtended(ServiceId id) => Exchange(c => c.QueryExtended(id), r => r.Kind is not ReplyKind.BadType);
 
     /// <summary>The status of many services in the fewest round trips (L; one Q each against perp 2.07).</summary>
-    public ExtendedReply[] QueryMany(ServiceId[] ids) => Exchange(c => c.QueryMany(ids), _ => true);
+    public ExtendedReply[] QueryMany(ServiceId[] ids, ListFlags flags = ListFlags.None) => Exchange(c => c.QueryMany(ids, flags), _ => true);
 
     /// <summary>Sends a control command.</summary>
     public Reply Command(ServiceId id, byte command, CommandFlags flags) => Exchange(c => c.Command(id, command, flags));

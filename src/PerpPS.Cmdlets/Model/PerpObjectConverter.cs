@@ -87,6 +87,8 @@ public sealed class PerpObjectConverter : PSTypeConverter
         StartTime = Get<DateTime?>(pso, "StartTime"),
         WantDown = Get<bool>(pso, "WantDown"),
         Paused = Get<bool>(pso, "Paused"),
+        ProcessCount = Get<int?>(pso, "ProcessCount"),
+        CpuTime = Get<TimeSpan?>(pso, "CpuTime"),
     };
 
     /// <summary>A nullable enum: null stays null (not available), else by name.</summary>

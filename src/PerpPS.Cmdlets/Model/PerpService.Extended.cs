@@ -21,10 +21,37 @@ public sealed partial class PerpService : IRunHistory
     public int? Restarts { get; set; }
     /// <summary>Consecutive runs of main that could not be executed or ended within a second; null when not available.</summary>
     public int? StartFailures { get; set; }
-    /// <summary>Processes in main's cgroup (rc.main, its children and what they left behind); null unless perpd contains services in cgroups.</summary>
-    public int? ProcessCount { get; set; }
-    /// <summary>CPU time used in main's cgroup since it was made (reaped processes included); null unless perpd contains services in cgroups.</summary>
-    public TimeSpan? CpuTime { get; set; }
+    private int? _processCount;
+    private TimeSpan? _cpuTime;
+    private Engine.LazyUsage? _processCountFrom, _cpuTimeFrom;
+
+    /// <summary>
+    /// Processes in main's cgroup (rc.main, its children and what they left behind); null unless perpd contains services in cgroups.
+    /// Get-PerpService's objects read it (with CpuTime and the logger's, in one query) when it is first looked at.
+    /// </summary>
+    public int? ProcessCount
+    {
+        get
+        {
+            if (_processCountFrom is { } from) (_processCount, _processCountFrom) = (from.Main.ProcessCount, null);
+            return _processCount;
+        }
+        set => (_processCount, _processCountFrom) = (value, null);
+    }
+
+    /// <summary>CPU time used in main's cgroup since it was made (reaped processes included); null unless perpd contains services in cgroups. Read as ProcessCount.</summary>
+    public TimeSpan? CpuTime
+    {
+        get
+        {
+            if (_cpuTimeFrom is { } from) (_cpuTime, _cpuTimeFrom) = (from.Main.CpuTime, null);
+            return _cpuTime;
+        }
+        set => (_cpuTime, _cpuTimeFrom) = (value, null);
+    }
+
+    /// <summary>ProcessCount and CpuTime are to be read from <paramref name="usage"/> when first looked at.</summary>
+    internal void ReadUsageLater(Engine.LazyUsage usage) => _processCountFrom = _cpuTimeFrom = usage;
 
     /// <summary>The extended status this object was built from (not serialized: internal).</summary>
     internal PerpPS.Core.Protocol.ExtendedStatus? Extended { get; set; }
@@ -47,10 +74,34 @@ public sealed partial class PerpLogService : IRunHistory
     public int? Restarts { get; set; }
     /// <summary>Consecutive failed starts of the logger; null when not available.</summary>
     public int? StartFailures { get; set; }
-    /// <summary>Processes in the logger's cgroup; null unless perpd contains services in cgroups.</summary>
-    public int? ProcessCount { get; set; }
-    /// <summary>CPU time used in the logger's cgroup; null unless perpd contains services in cgroups.</summary>
-    public TimeSpan? CpuTime { get; set; }
+    private int? _processCount;
+    private TimeSpan? _cpuTime;
+    private Engine.LazyUsage? _processCountFrom, _cpuTimeFrom;
+
+    /// <summary>Processes in the logger's cgroup; null unless perpd contains services in cgroups. Read when first looked at, as main's.</summary>
+    public int? ProcessCount
+    {
+        get
+        {
+            if (_processCountFrom is { } from) (_processCount, _processCountFrom) = (from.Log.ProcessCount, null);
+            return _processCount;
+        }
+        set => (_processCount, _processCountFrom) = (value, null);
+    }
+
+    /// <summary>CPU time used in the logger's cgroup; null unless perpd contains services in cgroups. Read when first looked at, as main's.</summary>
+    public TimeSpan? CpuTime
+    {
+        get
+        {
+            if (_cpuTimeFrom is { } from) (_cpuTime, _cpuTimeFrom) = (from.Log.CpuTime, null);
+            return _cpuTime;
+        }
+        set => (_cpuTime, _cpuTimeFrom) = (value, null);
+    }
+
+    /// <summary>ProcessCount and CpuTime are to be read from <paramref name="usage"/> (main's object shares it) when first looked at.</summary>
+    internal void ReadUsageLater(Engine.LazyUsage usage) => _processCountFrom = _cpuTimeFrom = usage;
 }
 
 /// <summary>
