@@ -184,6 +184,23 @@ public class ExtensionClientTests
     }
 
     [Fact]
+    public void Query_many_sends_the_list_flags_with_ids_and_for_all()
+    {
+        using var stub = new StubPerpd((req, s) =>
+        {
+            s.Send(Errno(0)); // an empty stream: every id is then unknown
+            return true;
+        });
+        using var c = ControlClient.ConnectToBase(stub.Base, T);
+        c.QueryMany(new[] { new ServiceId(1, 1) }, ListFlags.NoCgroupFigures);
+        c.QueryMany(Enumerable.Range(1, 20).Select(i => new ServiceId(1, (ulong)i)).ToArray(), ListFlags.NoCgroupFigures);
+        c.QueryMany(new[] { new ServiceId(1, 1) });
+        Assert.Equal("LLL", stub.Types);
+        Assert.Equal(new byte[] { 1, 1, 0 }, stub.Requests.Select(r => r[3]).ToArray());
+        Assert.Equal(4, stub.Requests[1].Length); // more than 15: L for every service
+    }
+
+    [Fact]
     public void Query_many_against_a_v2_perpd_is_one_Q_per_service()
     {
         using var stub = new StubPerpd(StubPerpd.V2Only(StatusPacket(9)));

@@ -164,6 +164,57 @@ public sealed class ContainmentTests
         }
     }
 
+    /// <summary>
+    /// L flag 0x1 (issue #13): the records leave the cgroup figures out (0, present-bit 0x2
+    /// clear) and perpd reads no cgroup file for them; flags 0 and X keep them.
+    /// </summary>
+    [CgroupFact]
+    public void Bulk_status_with_flag_1_leaves_the_cgroup_figures_out()
+    {
+        using var tb = new TempBase();
+        var id = Perp.Id(tb.AddService("pair", "[ \"$1\" = start ] || exit 0\nexec sleep 100000\n",
+            "[ \"$1\" = start ] || exit 0\nexec cat > /dev/null\n"));
+        using var d = DaemonProcess.Start(tb.Path);
+        Perp.WaitMainUp(tb.Path, id);
+        Wait.Until(() => Extended(tb.Path, id) is var x && x.Status.Log.IsRunning && x.Log.ProcessCount == 1, "the logger up in its cgroup");
+        try
+        {
+            using var c = ControlClient.ConnectToBase(tb.Path, Perp.ClientTimeout);
+            foreach (bool byId in new[] { false, true })
+            {
+                var without = List(c, id, byId, ListFlags.NoCgroupFigures);
+                foreach (var e in new[] { without.Main, without.Log })
+                    Assert.Equal((ExtensionFields.None, 0u, 0ul), (e.Present & ExtensionFields.Cgroup, e.ProcessCount, e.CpuMicroseconds));
+                Assert.True(without.Status.Main.IsRunning, "the rest of the record is there");
+                Assert.Equal(ExtensionFields.Policy, without.Main.Present & ExtensionFields.Policy);
+
+                var with = List(c, id, byId, ListFlags.None);
+                foreach (var e in new[] { with.Main, with.Log })
+                    Assert.Equal((ExtensionFields.Cgroup, 1u), (e.Present & ExtensionFields.Cgroup, e.ProcessCount));
+            }
+            Assert.Equal(ExtensionFields.Cgroup, c.QueryExtended(id).Status.Main.Present & ExtensionFields.Cgroup);
+            // The tools: perpls's panel asks without them, -j with them.
+            Assert.Contains("\"processes\":1,", ToolRunner.Run(RepoPaths.Program("perpls"), "-j", "-b", tb.Path, "pair").Stdout);
+        }
+        finally
+        {
+            Assert.Equal(0, Perp.Send(tb.Path, id, 'd').Errno);
+        }
+    }
+
+    private static ExtendedStatus List(ControlClient c, ServiceId id, bool byId, ListFlags flags)
+    {
+        if (byId)
+        {
+            var replies = new List<ExtendedReply>();
+            Assert.True(c.TryList([id], replies, flags));
+            return Assert.Single(replies).Status;
+        }
+        var all = new List<ExtendedStatus>();
+        Assert.True(c.TryListAll(all, flags));
+        return Assert.Single(all);
+    }
+
     [CgroupFact]
     public void Shutdown_leaves_no_process_and_no_cgroup_behind()
     {

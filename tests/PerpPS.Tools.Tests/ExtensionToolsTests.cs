@@ -112,6 +112,26 @@ public class ExtensionToolsTests
         }
     }
 
+    /// <summary>
+    /// perpls's panel never shows the cgroup figures, so its L sets flag 0x1 (perpd then reads
+    /// no cgroup file, issue #13); perpls -j and perpmetrics show them and ask with flags 0.
+    /// </summary>
+    [Fact]
+    public void Only_perpls_panel_asks_without_the_cgroup_figures()
+    {
+        using var b = new TempBase();
+        b.AddService("sleeper", "x");
+        b.AddService("other", "x");
+        using var daemon = new ScriptedDaemon(b.Path, [.. Enumerable.Repeat(Wire.CapturedSleeperStatus, 6)]);
+        Assert.Equal(0, Tools.Run("perpls", b.Path, "sleeper", "other").ExitCode);
+        Assert.Equal(0, Tools.Run("perpls", b.Path, "-j", "sleeper", "other").ExitCode);
+        Assert.Equal(0, Tools.Run("perpmetrics", b.Path, "sleeper", "other").ExitCode);
+        var lists = daemon.ExtensionRequests;
+        Assert.Equal(3, lists.Length);
+        Assert.All(lists, l => Assert.Equal((byte)'L', l[1]));
+        Assert.Equal(new byte[] { 1, 0, 0 }, lists.Select(l => l[3]).ToArray()); // the flags byte
+    }
+
     [Fact]
     public void Against_a_v2_only_perpd_the_tools_fall_back_to_Q_and_print_perps_output()
     {
