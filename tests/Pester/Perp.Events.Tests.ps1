@@ -75,6 +75,23 @@ Describe 'Extended status fields' -Tag CI, Events {
     }
 }
 
+Describe 'Cgroup figures of a perpd that is gone' -Tag CI, Events {
+    It 'are $null when perpd stopped before they were looked at (issue #13)' {
+        $gone = New-TestBase -Name gone -Populate {
+            param($b)
+            New-PerpService -Base $b -Name one -Command 'sleep 100000' -NoLog -Enable 3>$null | Out-Null
+        }
+        try {
+            $up = Wait-PerpService -Base $gone.Base one -Timeout 30 -PassThru -ErrorAction Stop
+            $s = Get-PerpService -Base $gone.Base one
+            Stop-PerpDaemon -Base $gone.Base -Timeout 30 -Confirm:$false
+            $s.Pid | Should -Be $up.Pid
+            $s.ProcessCount | Should -BeNullOrEmpty
+            $s.CpuTime | Should -BeNullOrEmpty
+        } finally { Remove-TestBase $gone }
+    }
+}
+
 Describe 'Watch-PerpService' -Tag CI, Events {
     It 'writes an Exited event with the signal for a kill -9' {
         $job = Start-ThreadJob -ScriptBlock {

@@ -11,7 +11,7 @@ namespace PerpPS.Cmdlets;
 /// status of all of them in one bulk request (L; one Q each against perp 2.07's perpd),
 /// instead of one round trip per service. The request leaves out the cgroup figures (reading
 /// them is most of what it costs perpd, issue #13): each object reads its ProcessCount and
-/// CpuTime when they are first looked at (<see cref="LazyUsage"/>).
+/// CpuTime when they are first looked at (<see cref="UsageBatch"/>).
 /// </summary>
 public abstract partial class PerpCmdlet
 {
@@ -56,6 +56,7 @@ public abstract partial class PerpCmdlet
             return one;
         }
         var read = new List<PerpService>(services.Count);
+        var usageLater = new UsageBatch(baseDirectory);
         for (int i = 0; i < services.Count; i++)
         {
             var service = services[i];
@@ -64,7 +65,7 @@ public abstract partial class PerpCmdlet
             {
                 case ReplyKind.Status:
                     ServiceReader.ApplyStatus(service, reply.Status.Status, now);
-                    ExtendedFields.Apply(service, reply.Status, usageLater: true);
+                    ExtendedFields.Apply(service, reply.Status, usageLater);
                     ApplyDependencies(service);
                     read.Add(service);
                     break;

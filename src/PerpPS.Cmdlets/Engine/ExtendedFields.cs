@@ -11,11 +11,11 @@ internal static class ExtendedFields
 {
     /// <summary>
     /// The figures of <paramref name="status"/> onto the objects. <paramref name="usageLater"/>
-    /// (a record of an L without the cgroup figures, <see cref="ListFlags.NoCgroupFigures"/>):
-    /// ProcessCount and CpuTime are read when first looked at (<see cref="LazyUsage"/>) unless
-    /// the record has them anyway (a perpd that ignores the flag).
+    /// (for a record of an L without the cgroup figures, <see cref="ListFlags.NoCgroupFigures"/>):
+    /// ProcessCount and CpuTime are read when first looked at, through that batch, unless the
+    /// record has them anyway (a perpd that ignores the flag).
     /// </summary>
-    public static void Apply(PerpService service, ExtendedStatus status, bool usageLater = false)
+    public static void Apply(PerpService service, ExtendedStatus status, UsageBatch? usageLater = null)
     {
         service.Extended = status;
         if (!status.HasExtension) return;
@@ -23,9 +23,9 @@ internal static class ExtendedFields
         PolicyFields.Apply(service, status);
         var log = status.Status.HasLog ? service.Log : null;
         if (log != null) Apply(log, status.Log);
-        if (usageLater && (status.Main.Present & ExtensionFields.Cgroup) == 0)
+        if (usageLater != null && (status.Main.Present & ExtensionFields.Cgroup) == 0)
         {
-            var usage = new LazyUsage(service.Base, status.Id);
+            var usage = usageLater.Add(status.Id);
             service.ReadUsageLater(usage);
             log?.ReadUsageLater(usage);
             return;
