@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/listing.sh [--bin DIR] [--old DIR] [--services N] [--loops L] [--reps R] [--rounds K]
+# bench/listing.sh [--bin DIR] [--old DIR] [--old-module DIR] [--services N] [--loops L] [--reps R] [--rounds K]
 #
 # What one perpls listing costs perpd and the caller (issue #13: perpd read two cgroups
 # per service for every L). N services (`exec sleep`, default 200) on a fresh base; per
@@ -13,23 +13,32 @@
 # perpls (an old client: flags 0), old perpd + old perpls (the baseline). --old DIR is a
 # build of the commit before (default: none, the old variants are left out). K rounds
 # interleave the variants (default 3); figures are per round, then the median of rounds.
+# With pwsh ($PWSH, else pwsh on PATH, else .tools/pwsh/pwsh): the module too, against the
+# new perpd, per round: perpd ticks over 20 warm `Get-PerpService` of all (the objects
+# unlooked at) and over 20 `Get-PerpService | Select-Object Name, CpuTime` (every object's
+# figures looked at), with module/ and, with --old-module DIR, the module of the build before.
 # Needs no root, but the cgroup figures exist only where perpd contains services (a
 # writable cgroup2: root on this machine); the start-up line is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-new=out/bin old="" n=200 loops=100 reps=50 rounds=3
+new=out/bin old="" oldmodule="" n=200 loops=100 reps=50 rounds=3
 while [ $# -gt 0 ]; do
     case $1 in
         --bin) new=$2; shift 2 ;;
         --old) old=$2; shift 2 ;;
+        --old-module) oldmodule=$(readlink -f "$2"); shift 2 ;;
         --services) n=$2; shift 2 ;;
         --loops) loops=$2; shift 2 ;;
         --reps) reps=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
-        *) echo "usage: bench/listing.sh [--bin DIR] [--old DIR] [--services N] [--loops L] [--reps R] [--rounds K]" >&2; exit 100 ;;
+        *) echo "usage: bench/listing.sh [--bin DIR] [--old DIR] [--old-module DIR] [--services N] [--loops L] [--reps R] [--rounds K]" >&2; exit 100 ;;
     esac
 done
 new=$(readlink -f "$new")
+pwsh=${PWSH:-$(command -v pwsh || echo .tools/pwsh/pwsh)}
+[ -x "$pwsh" ] || pwsh=""
+modules=("new:$(readlink -f module)/Perp.psd1")
+[ -z "$oldmodule" ] || modules+=("old:$oldmodule/Perp.psd1")
 [ -z "$old" ] || old=$(readlink -f "$old")
 work=$(mktemp -d)
 perpd_pid=""
@@ -113,6 +122,30 @@ for r in $(seq 1 "$rounds"); do
     done
 done
 
+# The module against the new perpd: ticks over 20 calls of each pipeline, per round.
+declare -A modres
+if [ -n "$pwsh" ]; then
+    start_perpd "$new"
+    for r in $(seq 1 "$rounds"); do
+        for m in "${modules[@]}"; do
+            mname=${m%%:*} psd1=${m#*:}
+            for what in 'Get-PerpService -Base $b' 'Get-PerpService -Base $b | Select-Object Name, CpuTime'; do
+                out=$("$pwsh" -NoProfile -NonInteractive -Command "
+                    Import-Module '$psd1'; \$b = '$base'
+                    function Ticks { \$f = (Get-Content /proc/$perpd_pid/stat -Raw) -replace '^.*\) ', '' -split ' '; [int]\$f[11] + [int]\$f[12] }
+                    \$null = $what   # warm
+                    \$t0 = Ticks; \$sw = [Diagnostics.Stopwatch]::StartNew()
+                    for (\$i = 0; \$i -lt 20; \$i++) { \$null = $what }
+                    '{0} {1:0.0}' -f ((Ticks) - \$t0), (\$sw.Elapsed.TotalMilliseconds / 20)")
+                key="module=$mname  $what"
+                modres[$key]+="$out"$'\n'
+                printf 'round %s  %-70s  perpd ticks/20=%s  ms/call=%s\n' "$r" "$key" "${out% *}" "${out#* }"
+            done
+        done
+    done
+    stop_perpd
+fi
+
 echo
 echo "median of $rounds rounds ($n services; perpd CPU over $loops perpls; perpls wall over $reps runs, µs):"
 for v in "${variants[@]}"; do
@@ -124,3 +157,15 @@ for v in "${variants[@]}"; do
         END { printf "  %-26s  perpd ticks %-12s  perpd ms %-14s  perpls median wall %s\n", name, med(t, NR), med(m, NR), med(w, NR) }'
     [ -z "${syscalls[$name]:-}" ] || printf '  %-26s  perpd system calls per listing: %s\n' "" "${syscalls[$name]}"
 done
+if [ -n "$pwsh" ]; then
+    echo "the module against the new perpd (perpd ticks over 20 calls; ms per call in pwsh):"
+    for m in "${modules[@]}"; do
+        for what in 'Get-PerpService -Base $b' 'Get-PerpService -Base $b | Select-Object Name, CpuTime'; do
+            key="module=${m%%:*}  $what"
+            printf '%s' "${modres[$key]}" | awk -v name="$key" '
+                { t[NR] = $1; w[NR] = $2 }
+                function med(x, k,   i, j, s) { for (i = 1; i <= k; i++) s[i] = x[i]; for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (s[j] < s[i]) { tmp = s[i]; s[i] = s[j]; s[j] = tmp }; return s[int((k + 1) / 2)] " (" s[1] "-" s[k] ")" }
+                END { printf "  %-70s  perpd ticks %-12s  ms/call %s\n", name, med(t, NR), med(w, NR) }'
+        done
+    done
+fi
