@@ -15,7 +15,7 @@ namespace PerpPS.Cmdlets;
 public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
 {
     private readonly Dictionary<string, PerpConnection> _connections = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Base, string Name)> _seen = [];
     // The stats of the last catalog ExpandNames read (of base _catalogBase), for ReadServices.
     private readonly Dictionary<string, FileStatus> _catalogStatus = new(StringComparer.Ordinal);
     private string? _catalogBase;
@@ -97,14 +97,14 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     /// The stat ExpandNames's catalog took of a service directory a moment ago (this
     /// invocation, same base), or a fresh one: 0 or the errno, as <see cref="FileStatus.TryStat(string, out FileStatus)"/>.
     /// </summary>
-    internal int StatService(string baseDirectory, string name, out FileStatus stat)
+    internal int StatService(string baseDirectory, string name, out FileStatus stat, BaseHandle? handle = null)
     {
         if (_catalogBase == baseDirectory && _catalogStatus.TryGetValue(name, out stat)) return 0;
-        return FileStatus.TryStat(Path.Combine(baseDirectory, name), out stat);
+        return handle != null ? handle.Stat(name, out stat) : FileStatus.TryStat(Path.Combine(baseDirectory, name), out stat);
     }
 
     /// <summary>True the first time this invocation meets a service (duplicates are dropped).</summary>
-    internal bool FirstTime(string baseDirectory, string name) => _seen.Add(baseDirectory + "\0" + name);
+    internal bool FirstTime(string baseDirectory, string name) => _seen.Add((baseDirectory, name));
 
     /// <summary>
     /// Reads a service: its directory, then perpd's status. Writes a non-terminating error

@@ -67,7 +67,7 @@ public sealed partial class ControlClient
     {
         if (Extensions == ExtensionSupport.NotSupported) return false;
         int n = ExtensionPacket.WriteList(_buffer, default);
-        return ReadList(_buffer.AsSpan(0, n), null, results);
+        return ReadList(_buffer.AsSpan(0, n), null, results.Add);
     }
 
     /// <summary>
@@ -110,23 +110,47 @@ public sealed partial class ControlClient
                     return results;
                 }
             }
-            else
+            else if (TryListAllInto(ids, results))
             {
-                var all = new List<ExtendedStatus>();
-                if (TryListAll(all))
-                {
-                    var byId = new Dictionary<ServiceId, ExtendedStatus>(all.Count);
-                    foreach (var s in all) byId[s.Id] = s;
-                    for (int i = 0; i < ids.Length; i++)
-                        results[i] = byId.TryGetValue(ids[i], out var s)
-                            ? new ExtendedReply(ReplyKind.Status, 0, s)
-                            : new ExtendedReply(ReplyKind.Error, Errno.ENOTDIR, default);
-                    return results;
-                }
+                return results;
             }
         }
         for (int i = 0; i < ids.Length; i++) results[i] = ExtendedReply.FromV2(ids[i], Query(ids[i]));
         return results;
+    }
+
+    /// <summary>
+    /// The whole table (one L), each status put straight into the slot of its id, ENOTDIR in
+    /// the slots of ids perpd does not know. Each status (304 bytes) is copied once: no list of
+    /// the table and no dictionary of statuses (at 10,000 services those were megabytes of
+    /// large-object garbage per call, so a full GC each Get-PerpService). False when perpd
+    /// does not speak the extension.
+    /// </summary>
+    private bool TryListAllInto(ReadOnlySpan<ServiceId> ids, ExtendedReply[] results)
+    {
+        if (Extensions == ExtensionSupport.NotSupported) return false;
+        // Where each id goes; an id given twice (two names of one directory) is copied after.
+        var slot = new Dictionary<ServiceId, int>(ids.Length);
+        bool repeats = false;
+        for (int i = 0; i < ids.Length; i++) repeats |= !slot.TryAdd(ids[i], i);
+        var filled = new bool[ids.Length];
+        int n = ExtensionPacket.WriteList(_buffer, default);
+        if (!ReadList(_buffer.AsSpan(0, n), null, status =>
+            {
+                if (slot.TryGetValue(status.Id, out int i))
+                {
+                    results[i] = new ExtendedReply(ReplyKind.Status, 0, status);
+                    filled[i] = true;
+                }
+            }))
+            return false;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int first = repeats ? slot[ids[i]] : i;
+            if (first != i) results[i] = results[first];
+            else if (!filled[i]) results[i] = new ExtendedReply(ReplyKind.Error, Errno.ENOTDIR, default);
+        }
+        return true;
     }
 
     /// <summary>
@@ -195,7 +219,7 @@ public sealed partial class ControlClient
     }
 
     /// <summary>Sends one L and reads its stream to the closing E 0. False when perpd answered EPROTO at once.</summary>
-    private bool ReadList(ReadOnlySpan<byte> request, ICollection<ExtendedReply>? replies, ICollection<ExtendedStatus>? statuses)
+    private bool ReadList(ReadOnlySpan<byte> request, ICollection<ExtendedReply>? replies, Action<ExtendedStatus>? statuses)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
         WriteAll(request);
@@ -209,7 +233,7 @@ public sealed partial class ControlClient
             {
                 case PacketType.Extended when ExtendedStatus.TryRead(p[Packet.HeaderSize..], out var status):
                     replies?.Add(new ExtendedReply(ReplyKind.Status, 0, status));
-                    statuses?.Add(status);
+                    statuses?.Invoke(status);
                     break;
                 case PacketType.NoService when p[2] >= ServiceId.Size + 4:
                     replies?.Add(new ExtendedReply(ReplyKind.Error,
