@@ -15,7 +15,9 @@ namespace PerpPS.Cmdlets;
 public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
 {
     private readonly Dictionary<string, PerpConnection> _connections = new(StringComparer.Ordinal);
-    private readonly HashSet<(string Base, string Name)> _seen = [];
+    private readonly Dictionary<string, HashSet<string>> _seen = new(StringComparer.Ordinal);
+    private string? _seenBase;
+    private HashSet<string>? _seenNames;
     // The stats of the last catalog ExpandNames read (of base _catalogBase), for ReadServices.
     private readonly Dictionary<string, FileStatus> _catalogStatus = new(StringComparer.Ordinal);
     private string? _catalogBase;
@@ -104,7 +106,16 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>True the first time this invocation meets a service (duplicates are dropped).</summary>
-    internal bool FirstTime(string baseDirectory, string name) => _seen.Add((baseDirectory, name));
+    internal bool FirstTime(string baseDirectory, string name)
+    {
+        // One set per base, the last one at hand: per service only the name is hashed.
+        if (!ReferenceEquals(_seenBase, baseDirectory))
+        {
+            if (!_seen.TryGetValue(baseDirectory, out _seenNames)) _seen[baseDirectory] = _seenNames = new HashSet<string>(StringComparer.Ordinal);
+            _seenBase = baseDirectory;
+        }
+        return _seenNames!.Add(name);
+    }
 
     /// <summary>
     /// Reads a service: its directory, then perpd's status. Writes a non-terminating error

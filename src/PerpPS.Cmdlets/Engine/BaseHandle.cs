@@ -53,8 +53,23 @@ internal sealed class BaseHandle : IDisposable
         return FileStatus.TryStat(_fd, z[..(n + 1)], followLinks: true, out status);
     }
 
-    /// <summary>Whether <c>BASE/name/leaf</c> stat()s (exists, symlinks followed).</summary>
-    public bool Exists(string name, string leaf) => Stat(name, out _, leaf) == 0;
+    /// <summary>
+    /// Whether <c>BASE/name/leaf</c> exists (symlinks followed): faccessat(F_OK), the same
+    /// lookup as stat() without filling in the attributes (the flag files are only looked for).
+    /// </summary>
+    public unsafe bool Exists(string name, string leaf)
+    {
+        int length = Encoding.UTF8.GetMaxByteCount(name.Length + leaf.Length + 1) + 1;
+        if (_fd < 0 || length > MaxStackBytes || name.Contains('\0') || leaf.Contains('\0'))
+            return FileStatus.TryStat(System.IO.Path.Combine(Path, name, leaf), out _) == 0;
+        byte* z = stackalloc byte[length];
+        var span = new Span<byte>(z, length);
+        int n = Encoding.UTF8.GetBytes(name, span);
+        span[n++] = (byte)'/';
+        n += Encoding.UTF8.GetBytes(leaf, span[n..]);
+        span[n] = 0;
+        return Libc.FAccessAt(_fd, z, Libc.F_OK, 0) == 0;
+    }
 
     public void Dispose()
     {
