@@ -9,6 +9,8 @@ using System.Management.Automation.Runspaces;
 //   getperpservice_ms=… getperpservice_p90_ms=…          Get-PerpService -Name SERVICE
 //   getperpservice_all_ms=… getperpservice_all_p90_ms=…  Get-PerpService (every service)
 //   getperpservice_all_count=N
+//   getperpservice_cpu_ms=… getperpservice_all_cpu_ms=…    CPU time of the process per call
+//   getperpservice_all_alloc_mb=… getperpservice_all_gen2=…  bytes allocated, gen2 GCs per call of all
 // and with "start": start_nowait_ms=… start_nowait_p90_ms=…, Start-PerpService -NoWait on
 // SERVICE while it is down (Stop-PerpService -NoWait and the wait for Down are not timed).
 // Figures are medians and p90s.
@@ -83,8 +85,12 @@ int allReps = Environment.GetEnvironmentVariable("PSBENCH_ALL_REPS") is { } ar ?
 Time(Math.Max(3, allReps / 3), All);
 var one = Time(reps, One);
 double oneCpu = lastCpu;
+long allocated0 = GC.GetTotalAllocatedBytes(true);
+int gen2 = GC.CollectionCount(2);
 var all = Time(allReps, All);
 double allCpu = lastCpu;
+double allAllocMb = (GC.GetTotalAllocatedBytes(true) - allocated0) / 1e6 / allReps;
+double allGen2 = (GC.CollectionCount(2) - gen2) / (double)allReps;
 if (one.Count != 1)
 {
     Console.Error.WriteLine($"psbench: Get-PerpService {service} returned {one.Count} objects");
@@ -95,6 +101,8 @@ Console.Write(string.Format(ci,
     one.Median, one.P90, all.Median, all.P90, all.Count));
 // CPU time of the whole process per call (median): steadier than wall time on a loaded machine.
 Console.Write(string.Format(ci, " getperpservice_cpu_ms={0:F3} getperpservice_all_cpu_ms={1:F2}", oneCpu, allCpu));
+// What the process allocated per call of all (mean), and its full (gen2) collections per call.
+Console.Write(string.Format(ci, " getperpservice_all_alloc_mb={0:F2} getperpservice_all_gen2={1:F2}", allAllocMb, allGen2));
 if (start)
 {
     PowerShell Start(PowerShell ps) => ps.AddCommand("Start-PerpService").AddParameter("Name", service).AddParameter("Base", baseDir).AddParameter("NoWait");

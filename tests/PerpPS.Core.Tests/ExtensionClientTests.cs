@@ -201,6 +201,28 @@ public class ExtensionClientTests
     }
 
     [Fact]
+    public void Query_many_gives_an_id_asked_twice_its_status_in_both_places()
+    {
+        // Two names of one directory (a symlink) are one service to perpd.
+        using var stub = new StubPerpd((req, s) =>
+        {
+            var all = new List<byte>();
+            for (uint i = 1; i <= 20; i++) all.AddRange(ExtendedPacket(new ServiceId(1, i), i, 0));
+            all.AddRange(Errno(0));
+            s.Send(all.ToArray());
+            return true;
+        });
+        using var c = ControlClient.ConnectToBase(stub.Base, T);
+        var ids = Enumerable.Range(1, 20).Select(i => new ServiceId(1, (ulong)i)).Append(new ServiceId(1, 7)).Append(new ServiceId(1, 99)).Append(new ServiceId(1, 99)).ToArray();
+        var results = c.QueryMany(ids);
+        Assert.Equal(7u, results[20].Status.Status.Main.Pid);
+        Assert.Equal(7u, results[6].Status.Status.Main.Pid);
+        Assert.Equal(PerpPS.Core.Posix.Errno.ENOTDIR, results[21].Errno);
+        Assert.Equal(PerpPS.Core.Posix.Errno.ENOTDIR, results[22].Errno);
+        Assert.Equal("L", stub.Types);
+    }
+
+    [Fact]
     public void Query_many_against_a_v2_perpd_is_one_Q_per_service()
     {
         using var stub = new StubPerpd(StubPerpd.V2Only(StatusPacket(9)));

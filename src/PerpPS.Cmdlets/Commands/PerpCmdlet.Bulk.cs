@@ -20,26 +20,27 @@ public abstract partial class PerpCmdlet
     {
         var services = new List<PerpService>();
         var ids = new List<ServiceId>();
-        foreach (string name in names)
-        {
-            string path = Path.Combine(baseDirectory, name);
-            int errno = StatService(baseDirectory, name, out var stat);
-            if (errno != 0)
+        // The flag files (and the directories the catalog did not stat) relative to the base.
+        using (var handle = BaseHandle.Open(baseDirectory))
+            foreach (string name in names)
             {
-                ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {path}"));
-                continue;
+                int errno = StatService(baseDirectory, name, out var stat, handle);
+                if (errno != 0)
+                {
+                    ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {Path.Combine(baseDirectory, name)}"));
+                    continue;
+                }
+                if (!stat.IsDirectory)
+                {
+                    WriteError(new ErrorRecord(new ArgumentException($"'{Path.Combine(baseDirectory, name)}' is not a directory, so it is not a Perp service."),
+                        ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
+                    continue;
+                }
+                // rc.log is looked at only where perpd does not answer for the service (its
+                // status says whether it runs a logger).
+                services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false, handle));
+                ids.Add(stat.Id);
             }
-            if (!stat.IsDirectory)
-            {
-                WriteError(new ErrorRecord(new ArgumentException($"'{path}' is not a directory, so it is not a Perp service."),
-                    ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
-                continue;
-            }
-            // rc.log is looked at only where perpd does not answer for the service (its
-            // status says whether it runs a logger).
-            services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false));
-            ids.Add(stat.Id);
-        }
         if (services.Count == 0) return services;
         var now = Tai64N.Now();
         ExtendedReply[] replies;

@@ -7,39 +7,36 @@ namespace PerpPS.Cmdlets;
 /// <summary>
 /// The dependency facts of a service object: RequiredServices (its dependencies file),
 /// DependentServices (the services of the base whose file names it: every dependencies
-/// file of the base, read once per invocation) and, while it waits, which dependency it
-/// waits for and why (Core's DependencyWait, perpd's rule applied to the files and the
-/// dependencies' status).
+/// file of the base), both read on first access from one <see cref="DependencyIndex"/> per
+/// base and invocation, and, while it waits, which dependency it waits for and why (Core's
+/// DependencyWait, perpd's rule applied to the files and the dependencies' status).
 /// </summary>
 public abstract partial class PerpCmdlet
 {
-    private readonly Dictionary<string, Dictionary<string, IReadOnlyList<string>>> _dependencyMaps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DependencyIndex> _dependencyIndexes = new(StringComparer.Ordinal);
 
-    /// <summary>Every service of the base that has dependencies, with them (read once per invocation per base).</summary>
-    internal Dictionary<string, IReadOnlyList<string>> DependencyMap(string baseDirectory)
+    /// <summary>The base's dependencies files of this invocation (read when first needed, then shared).</summary>
+    internal DependencyIndex Dependencies(string baseDirectory)
     {
-        if (_dependencyMaps.TryGetValue(baseDirectory, out var map)) return map;
-        map = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (string name in ServiceCatalog.Names(baseDirectory))
-            if (DependencyWait.Read(baseDirectory, name) is { Count: > 0 } deps) map[name] = deps;
-        _dependencyMaps[baseDirectory] = map;
-        return map;
+        if (!_dependencyIndexes.TryGetValue(baseDirectory, out var index))
+            _dependencyIndexes[baseDirectory] = index = new DependencyIndex(baseDirectory);
+        return index;
     }
 
+    /// <summary>Every service of the base that has dependencies, with them (read once per invocation per base).</summary>
+    internal Dictionary<string, IReadOnlyList<string>> DependencyMap(string baseDirectory) => Dependencies(baseDirectory).Map;
+
     /// <summary>A dependencies file of the base changed: read them again when next needed.</summary>
-    internal void ForgetDependencyMap(string baseDirectory) => _dependencyMaps.Remove(baseDirectory);
+    internal void ForgetDependencyMap(string baseDirectory) => _dependencyIndexes.Remove(baseDirectory);
 
     /// <summary>The services of the base that list <paramref name="name"/> as a dependency, sorted.</summary>
-    internal List<string> DependantsOf(string baseDirectory, string name) =>
-        DependencyGraph.DependantsOf(name, DependencyMap(baseDirectory).Keys, n => DependencyMap(baseDirectory).GetValueOrDefault(n))
-            .Order(StringComparer.Ordinal).ToList();
+    internal string[] DependantsOf(string baseDirectory, string name) => Dependencies(baseDirectory).DependantsOf(name);
 
     /// <summary>Fills in RequiredServices, DependentServices and (while it waits) WaitingFor and WaitReason.</summary>
     internal void ApplyDependencies(PerpService service)
     {
-        // From the map (read once per invocation), not a second read of the file per service.
-        service.RequiredServices = DependencyMap(service.Base).GetValueOrDefault(service.Name)?.ToArray() ?? [];
-        service.DependentServices = DependantsOf(service.Base, service.Name).ToArray();
+        // Read on first access, from the files of this invocation's index (none read here).
+        service.Dependencies = Dependencies(service.Base);
         service.WaitingFor = service.WaitReason = null;
         if (service.Status != PerpServiceStatus.WaitingForDependency) return;
         try

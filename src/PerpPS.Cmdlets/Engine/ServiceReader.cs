@@ -12,7 +12,8 @@ internal static class ServiceReader
     /// <summary>The object for a service directory perpd does not (or not yet) supervise.</summary>
     /// <param name="probeLog">False leaves HasLog false for the caller to fill in (from perpd's
     /// status, or <see cref="HasLogOnDisk"/>): one stat fewer per service in a bulk read.</param>
-    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true)
+    /// <param name="handle">The base opened for a bulk read: the flag files stat()ed relative to it.</param>
+    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true, BaseHandle? handle = null)
     {
         string path = System.IO.Path.Combine(baseDirectory, name);
         bool hasLog = probeLog && HasLogOnDisk(path);
@@ -24,7 +25,7 @@ internal static class ServiceReader
             Enabled = stat.IsSticky,
             Status = stat.IsSticky ? PerpServiceStatus.Activating : PerpServiceStatus.Inactive,
             HasLog = hasLog,
-            StartupType = StartupTypeOf(path),
+            StartupType = handle != null ? StartupTypeOf(handle, name) : StartupTypeOf(path),
             WantDown = true,
             Panel = stat.IsSticky ? "[E --- ---]" : "[- --- ---]",
         };
@@ -80,5 +81,11 @@ internal static class ServiceReader
     public static PerpStartupType StartupTypeOf(string path) =>
         FileStatus.TryStat(System.IO.Path.Combine(path, "flag.down"), out _) == 0 ? PerpStartupType.Manual
         : FileStatus.TryStat(System.IO.Path.Combine(path, "flag.once"), out _) == 0 ? PerpStartupType.Once
+        : PerpStartupType.Automatic;
+
+    /// <summary>The same, the flag files stat()ed relative to the open base.</summary>
+    public static PerpStartupType StartupTypeOf(BaseHandle handle, string name) =>
+        handle.Exists(name, "flag.down") ? PerpStartupType.Manual
+        : handle.Exists(name, "flag.once") ? PerpStartupType.Once
         : PerpStartupType.Automatic;
 }

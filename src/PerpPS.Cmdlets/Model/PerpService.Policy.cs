@@ -14,14 +14,28 @@ public sealed partial class PerpService
     public PerpServiceHealth? Health { get; set; }
     /// <summary>Consecutive failed health checks; null when not available.</summary>
     public int? HealthFailures { get; set; }
-    /// <summary>The services this one depends on: the names in its dependencies file, in order (empty when it has none).</summary>
-    public string[] RequiredServices { get; set; } = [];
-    /// <summary>The services of the base whose dependencies file names this one.</summary>
-    public string[] DependentServices { get; set; } = [];
+    /// <summary>The services this one depends on: the names in its dependencies file, in order (empty when it has none); read when first asked for.</summary>
+    public string[] RequiredServices
+    {
+        get => _requiredServices ??= Dependencies?.RequiredOf(Name) ?? [];
+        set => _requiredServices = value;
+    }
+    /// <summary>The services of the base whose dependencies file names this one; read when first asked for (every dependencies file of the base, once for all the objects of one command).</summary>
+    public string[] DependentServices
+    {
+        get => _dependentServices ??= Dependencies?.DependantsOf(Name) ?? [];
+        set => _dependentServices = value;
+    }
     /// <summary>While the Status is WaitingForDependency: the dependency its start waits for (in a cycle: the next in the cycle); else null.</summary>
     public string? WaitingFor { get; set; }
     /// <summary>While the Status is WaitingForDependency: why, e.g. "store", "store (not an active service)", "dependency cycle: a -> b -> a"; else null.</summary>
     public string? WaitReason { get; set; }
+
+    private string[]? _requiredServices;
+    private string[]? _dependentServices;
+
+    /// <summary>Where <see cref="RequiredServices"/> and <see cref="DependentServices"/> are read from on first access (null: they are as set).</summary>
+    internal Engine.DependencyIndex? Dependencies { get; set; }
 }
 
 /// <summary>What the last health check said (file check). The long base type makes ConvertTo-Json write the name.</summary>

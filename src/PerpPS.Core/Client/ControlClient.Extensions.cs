@@ -68,14 +68,14 @@ public sealed partial class ControlClient
     {
         if (Extensions == ExtensionSupport.NotSupported) return false;
         int n = ExtensionPacket.WriteList(_buffer, default, flags);
-        return ReadList(_buffer.AsSpan(0, n), null, results);
+        return ReadList(_buffer.AsSpan(0, n), null, results.Add);
     }
 
     /// <summary>
     /// Bulk status of the given services (L requests of up to 15 each), one reply per id in
     /// order into <paramref name="results"/>: a status, or E with the errno Q would give
     /// (ENOTDIR for a service perpd does not know). False, with nothing added, when perpd
-    /// does not speak the extension. <paramref name="flags"/> as for <see cref="TryListAll"/>.
+    /// does not speak the extension.
     /// </summary>
     public bool TryList(ReadOnlySpan<ServiceId> ids, ICollection<ExtendedReply> results, ListFlags flags = ListFlags.None)
     {
@@ -114,23 +114,47 @@ public sealed partial class ControlClient
                     return results;
                 }
             }
-            else
+            else if (TryListAllInto(ids, results, flags))
             {
-                var all = new List<ExtendedStatus>();
-                if (TryListAll(all, flags))
-                {
-                    var byId = new Dictionary<ServiceId, ExtendedStatus>(all.Count);
-                    foreach (var s in all) byId[s.Id] = s;
-                    for (int i = 0; i < ids.Length; i++)
-                        results[i] = byId.TryGetValue(ids[i], out var s)
-                            ? new ExtendedReply(ReplyKind.Status, 0, s)
-                            : new ExtendedReply(ReplyKind.Error, Errno.ENOTDIR, default);
-                    return results;
-                }
+                return results;
             }
         }
         for (int i = 0; i < ids.Length; i++) results[i] = ExtendedReply.FromV2(ids[i], Query(ids[i]));
         return results;
+    }
+
+    /// <summary>
+    /// The whole table (one L), each status put straight into the slot of its id, ENOTDIR in
+    /// the slots of ids perpd does not know. Each status (304 bytes) is copied once: no list of
+    /// the table and no dictionary of statuses (at 10,000 services those were megabytes of
+    /// large-object garbage per call, so a full GC each Get-PerpService). False when perpd
+    /// does not speak the extension.
+    /// </summary>
+    private bool TryListAllInto(ReadOnlySpan<ServiceId> ids, ExtendedReply[] results, ListFlags flags)
+    {
+        if (Extensions == ExtensionSupport.NotSupported) return false;
+        // Where each id goes; an id given twice (two names of one directory) is copied after.
+        var slot = new Dictionary<ServiceId, int>(ids.Length);
+        bool repeats = false;
+        for (int i = 0; i < ids.Length; i++) repeats |= !slot.TryAdd(ids[i], i);
+        var filled = new bool[ids.Length];
+        int n = ExtensionPacket.WriteList(_buffer, default, flags);
+        if (!ReadList(_buffer.AsSpan(0, n), null, status =>
+            {
+                if (slot.TryGetValue(status.Id, out int i))
+                {
+                    results[i] = new ExtendedReply(ReplyKind.Status, 0, status);
+                    filled[i] = true;
+                }
+            }))
+            return false;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int first = repeats ? slot[ids[i]] : i;
+            if (first != i) results[i] = results[first];
+            else if (!filled[i]) results[i] = new ExtendedReply(ReplyKind.Error, Errno.ENOTDIR, default);
+        }
+        return true;
     }
 
     /// <summary>
@@ -199,7 +223,7 @@ public sealed partial class ControlClient
     }
 
     /// <summary>Sends one L and reads its stream to the closing E 0. False when perpd answered EPROTO at once.</summary>
-    private bool ReadList(ReadOnlySpan<byte> request, ICollection<ExtendedReply>? replies, ICollection<ExtendedStatus>? statuses)
+    private bool ReadList(ReadOnlySpan<byte> request, ICollection<ExtendedReply>? replies, Action<ExtendedStatus>? statuses)
     {
         ObjectDisposedException.ThrowIf(_fd < 0, this);
         WriteAll(request);
@@ -213,7 +237,7 @@ public sealed partial class ControlClient
             {
                 case PacketType.Extended when ExtendedStatus.TryRead(p[Packet.HeaderSize..], out var status):
                     replies?.Add(new ExtendedReply(ReplyKind.Status, 0, status));
-                    statuses?.Add(status);
+                    statuses?.Invoke(status);
                     break;
                 case PacketType.NoService when p[2] >= ServiceId.Size + 4:
                     replies?.Add(new ExtendedReply(ReplyKind.Error,
