@@ -37,8 +37,9 @@ fi
 echo "build.sh: building the Perp module into module/bin"
 # ReadyToRun (issue #13): the module's DLLs carry precompiled code for linux-x64, so
 # Import-Module and the first cmdlet call JIT-compile only what R2R cannot cover
-# (bench/issue13.sh measures it against a JIT-only copy). The IL stays, so any .NET
-# runtime that loads net8.0 assemblies still runs them.
+# (bench/issue13.sh measures it against a JIT-only copy). The code is .NET 10's, the runtime of
+# pwsh 7.6 (PerpReadyToRunFor in src/PerpPS.Cmdlets/PerpPS.Cmdlets.csproj: a .NET 10 runtime
+# rejects .NET 8's R2R code outright). The IL stays net8.0, so pwsh 7.4/7.5 still run it, JIT-only.
 dotnet publish src/PerpPS.Cmdlets -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o module/bin -p:DebugType=none --nologo -v:q
 # The module runs the bundled perpd (Start-PerpDaemon) and names the bundled tinylog in the

@@ -1,0 +1,2 @@
+# The script-module floor (bench/import.sh): one trivial function.
+function Get-EmptyScript { 0 }
