@@ -10,18 +10,23 @@ namespace PerpPS.Tools.Common;
 /// sticky directory is stat()ed, then all are asked in one bulk request (protocol extension,
 /// docs/protocol-extensions.md); against perp 2.07's perpd, or if the bulk exchange fails,
 /// each is asked with its own Q exactly as perp's perpls does, so rows (and their error
-/// messages) are what a Q per service gives.
+/// messages) are what a Q per service gives. A listing of the base passes the stats it took
+/// while reading the directory (<paramref name="statuses"/>), so each service is stat()ed once.
 /// </summary>
 internal static class ServiceRows
 {
-    public static List<ServiceRow> Gather(ControlClient client, List<byte[]> names, Func<ControlClient, byte[], ServiceRow> queryOne)
+    public static List<ServiceRow> Gather(ControlClient client, List<byte[]> names, Func<ControlClient, byte[], ServiceRow> queryOne,
+        List<FileStatus>? statuses = null)
     {
         var rows = new ServiceRow?[names.Count];
         var ids = new List<ServiceId>(names.Count);
         var at = new List<int>(names.Count);
         for (int i = 0; i < names.Count; i++)
         {
-            int errno = ServiceDirectory.Stat(names[i], out var st);
+            FileStatus st;
+            int errno = 0;
+            if (statuses != null) st = statuses[i];
+            else errno = ServiceDirectory.Stat(names[i], out st);
             if (errno != 0) rows[i] = ServiceRow.Failed(names[i], "failure stat() on service directory", errno);
             else if (!st.IsDirectory) rows[i] = ServiceRow.Failed(names[i], "not a directory", Errno.ENOTDIR);
             else if (!st.IsSticky) rows[i] = ServiceRow.NotActivated(names[i]);

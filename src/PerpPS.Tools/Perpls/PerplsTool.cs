@@ -47,10 +47,11 @@ internal static class PerplsTool
         var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForControl(baseArg), "unable to chdir() to ");
 
         List<byte[]> names;
+        List<FileStatus>? statuses = null;
         bool fromDirectory = opt.Index >= argv.Count;
         if (fromDirectory)
         {
-            int listError = BaseListing.Read(out names);
+            int listError = BaseListing.Read(out names, out statuses);
             if (listError != 0)
                 throw tool.FatalSys(listError, new Line().S("failure opendir() on base directory ").B(baseDirectory.Given));
         }
@@ -64,7 +65,7 @@ internal static class PerplsTool
         using (ControlClient client = DaemonConnection.Open(tool, baseDirectory))
         {
             now = Tai64N.Now();
-            rows.AddRange(ServiceRows.Gather(client, names, Query));
+            rows.AddRange(ServiceRows.Gather(client, names, Query, statuses));
         }
 
         if (byUptime) rows.Sort(ListingOrder.ByUptime(now));
