@@ -6,8 +6,11 @@
 # CustomAfterMicrosoftCommonTargets, so it can add or remove settings). Per variant and
 # program: median and p90 wall time of spawn→reap (bench/lib/spawntime.c, no shell in the
 # figure) over R interleaved rounds of N runs, the spread of the round medians, the
-# binary's size, and strace -c's system-call count (and failed calls). Then the GC
-# start-up knobs as environment variables on the as-built pair. Needs no root.
+# binary's size, strace -c's system-call count (and failed calls), and perf stat's page
+# faults and task-clock (CPU ms, mean of 20 runs; "-" without perf). Then the GC start-up
+# knobs as environment variables on the pair built without the baked-in ones (variant
+# 0-no-gc-knobs, else the first), and perpd's reply latency to `u` of a down service
+# (bench/lib/replytime.c: no client start-up in it). Needs no root.
 # --work DIR keeps the published variants there and reuses them on the next run.
 # Output: tab-separated lines on stdout; progress on stderr.
 set -euo pipefail
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift ;;
     --variants) variants=$2; shift ;;
     --work) keep=$2; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "startup: unknown option $1" >&2; exit 100 ;;
   esac
   shift
@@ -36,6 +39,7 @@ trap cleanup EXIT
 say() { echo "startup: $*" >&2; }
 
 cc -O2 -Wall -Wextra -o "$work/spawntime" "$here/lib/spawntime.c"
+cc -O2 -Wall -Wextra -o "$work/replytime" "$here/lib/replytime.c"
 ST=$work/spawntime
 
 built=""
@@ -52,11 +56,15 @@ for v in $variants; do
   built="$built $v"
 done
 
-# One perpd (as built in --bin) with one running service, for every variant's tools.
+# One perpd (as built in --bin) with one running service, for every variant's tools, and
+# one down service for the reply latency of `u`.
 base=$work/base
-mkdir -p "$base/svc1"
-printf '#!/bin/sh\n[ "$1" = start ] || exit 0\nexec sleep 100000000\n' >"$base/svc1/rc.main"
-chmod 0755 "$base/svc1/rc.main"; chmod +t "$base/svc1"
+for s in svc1 down1; do
+  mkdir -p "$base/$s"
+  printf '#!/bin/sh\n[ "$1" = start ] || exit 0\nexec sleep 100000000\n' >"$base/$s/rc.main"
+  chmod 0755 "$base/$s/rc.main"; chmod +t "$base/$s"
+done
+touch "$base/down1/flag.down"
 setsid "$bin/perpd" "$base" >"$work/perpd.log" 2>&1 </dev/null &
 pid=$!
 for _ in $(seq 100); do "$bin/perpok" -b "$base" svc1 2>/dev/null && break; sleep 0.1; done
@@ -89,7 +97,7 @@ echo "# load_at_end $(cut -d' ' -f1-3 /proc/loadavg)"
 # The KEY= figures of every round of variant V, program P, sorted; the middle one.
 field() { awk -v v="$2" -v p="$3" -v k="$1" '$1 == v && $2 == p { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$raw" | sort -n; }
 mid() { awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-printf 'variant\tprogram\tmedian_us\tp90_us\tround_median_min\tround_median_max\tratio_to_empty\tsize_kib\tsyscalls\tfailed_syscalls\n'
+printf 'variant\tprogram\tmedian_us\tp90_us\tround_median_min\tround_median_max\tratio_to_empty\tsize_kib\tsyscalls\tfailed_syscalls\tpage_faults\ttask_clock_ms\n'
 for v in $built; do
   emed=""
   for p in $programs; do
@@ -101,24 +109,42 @@ for v in $built; do
     # shellcheck disable=SC2046
     strace -f -c -o "$work/strace.txt" $(prog "$p" "$work/$v") >/dev/null 2>&1 || true
     read -r calls errs < <(awk '/^ *[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ && $NF != "total" { c += $4; if (NF == 6) e += $5 } END { print c + 0, e + 0 }' "$work/strace.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$p" "$med" "$p90" "$lo" "$hi" \
-      "$(awk -v a="$med" -v b="$emed" 'BEGIN { printf "%.2f", a / b }')" "$size" "$calls" "$errs"
+    faults=- clock=-
+    if command -v perf >/dev/null; then
+      # shellcheck disable=SC2046
+      read -r faults clock < <(perf stat -x, -e page-faults,task-clock -r 20 $(prog "$p" "$work/$v") 2>&1 >/dev/null |
+        awk -F, '$3 == "page-faults" { f = $1 } $3 == "task-clock" { c = $1 } END { printf "%s %.2f\n", f == "" ? "-" : f, c }')
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$p" "$med" "$p90" "$lo" "$hi" \
+      "$(awk -v a="$med" -v b="$emed" 'BEGIN { printf "%.2f", a / b }')" "$size" "$calls" "$errs" "$faults" "$clock"
   done
 done
 
-# GC start-up knobs (environment form of the runtime options) on the first built variant.
+# GC start-up knobs (environment form of the runtime options) on the variant without the
+# baked-in ones (else the first built); the as-built pair has GCgen0size=1000000 and
+# GCRegionRange=100000000 (hex) from the project files.
 v=$(echo $built | cut -d" " -f1)
-printf '\nGC knob (env, variant %s)\tprogram\tmedian_us\tp90_us\n' "$v"
-for knob in none DOTNET_GCgen0size=40000 DOTNET_GCHeapHardLimit=4000000 DOTNET_GCRegionRange=10000000 DOTNET_GCConserveMemory=9; do
+case " $built " in *" 0-no-gc-knobs "*) v=0-no-gc-knobs ;; esac
+printf '\nGC knob (env, variant %s)\tprogram\tmedian_us\tp90_us\tsyscalls\tpage_faults\n' "$v"
+for knob in none DOTNET_GCgen0size=1000000 DOTNET_GCRegionRange=100000000 "DOTNET_GCgen0size=1000000 DOTNET_GCRegionRange=100000000" DOTNET_GCHeapHardLimit=4000000 DOTNET_GCConserveMemory=9; do
   for p in empty perpstat; do
     meds=""
     for ((r = 1; r <= rounds; r++)); do
-      # shellcheck disable=SC2046
-      if [ "$knob" = none ]; then line=$("$ST" "$reps" $(prog "$p" "$work/$v")); else line=$(env "$knob" "$ST" "$reps" $(prog "$p" "$work/$v")); fi
+      # shellcheck disable=SC2046,SC2086
+      if [ "$knob" = none ]; then line=$("$ST" "$reps" $(prog "$p" "$work/$v")); else line=$(env $knob "$ST" "$reps" $(prog "$p" "$work/$v")); fi
       meds="$meds $line"
     done
-    printf '%s\t%s\t%s\t%s\n' "$knob" "$p" \
+    # shellcheck disable=SC2046,SC2086
+    env $knob strace -f -c -o "$work/strace.txt" $(prog "$p" "$work/$v") >/dev/null 2>&1 || true
+    calls=$(awk '$NF == "total" { print $4 }' "$work/strace.txt")
+    faults=-
+    # shellcheck disable=SC2046,SC2086
+    command -v perf >/dev/null && faults=$(env $knob perf stat -x, -e page-faults -r 20 $(prog "$p" "$work/$v") 2>&1 >/dev/null | awk -F, '$3 == "page-faults" { print $1 }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$knob" "$p" \
       "$(echo "$meds" | tr ' ' '\n' | awk -F= '$1 == "median" { print $2 }' | sort -n | mid)" \
-      "$(echo "$meds" | tr ' ' '\n' | awk -F= '$1 == "p90" { print $2 }' | sort -n | mid)"
+      "$(echo "$meds" | tr ' ' '\n' | awk -F= '$1 == "p90" { print $2 }' | sort -n | mid)" "$calls" "$faults"
   done
 done
+
+# perpd's reply to `u` of a down service (the control path; the spawn follows the reply).
+printf '\nperpd reply to u (bench/lib/replytime.c, %s exchanges)\t%s\n' "$((rounds * reps))" "$("$work/replytime" "$((rounds * reps))" "$base" down1)"

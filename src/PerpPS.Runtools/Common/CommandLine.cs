@@ -11,15 +11,9 @@ internal static class CommandLine
 {
     public static string[] Read()
     {
-        byte[] raw;
-        try
-        {
-            raw = File.ReadAllBytes("/proc/self/cmdline");
-        }
-        catch (IOException)
-        {
+        // Raw open/read/close (Core's WholeFile): no FileStream code or calls at start-up.
+        if (PerpPS.Core.Posix.WholeFile.TryRead("/proc/self/cmdline", out _) is not { } raw)
             return Environment.GetCommandLineArgs();
-        }
         var args = new List<string>();
         int start = 0;
         for (int i = 0; i < raw.Length; i++)

@@ -28,9 +28,10 @@ internal sealed class Argv
     /// <summary>This process's argv.</summary>
     public static Argv Current()
     {
-        try
+        // Raw open/read/close: File.ReadAllBytes would add FileStream's fstat/flock/pread
+        // calls and code to every start.
+        if (PerpPS.Core.Posix.WholeFile.TryRead("/proc/self/cmdline", out _) is { } cmdline)
         {
-            byte[] cmdline = File.ReadAllBytes("/proc/self/cmdline");
             var parts = new List<byte[]>();
             int start = 0;
             for (int i = 0; i < cmdline.Length; i++)
@@ -41,12 +42,6 @@ internal sealed class Argv
             }
             if (start < cmdline.Length) parts.Add(cmdline.AsSpan(start).ToArray());
             if (parts.Count > 0) return new Argv(parts.ToArray());
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
         // No /proc: the runtime's view is the best there is.
         string[] args = Environment.GetCommandLineArgs();

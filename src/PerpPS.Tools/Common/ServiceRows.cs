@@ -12,18 +12,24 @@ namespace PerpPS.Tools.Common;
 /// each is asked with its own Q exactly as perp's perpls does, so rows (and their error
 /// messages) are what a Q per service gives. A listing that does not show the cgroup
 /// figures (perpls's panel) asks without them (<see cref="ListFlags.NoCgroupFigures"/>):
-/// reading them is most of what the bulk request costs perpd.
+/// reading them is most of what the bulk request costs perpd. A listing of the base passes
+/// the stats it took while reading the directory (<paramref name="statuses"/>), so each
+/// service is stat()ed once.
 /// </summary>
 internal static class ServiceRows
 {
-    public static List<ServiceRow> Gather(ControlClient client, List<byte[]> names, Func<ControlClient, byte[], ServiceRow> queryOne, ListFlags flags)
+    public static List<ServiceRow> Gather(ControlClient client, List<byte[]> names, Func<ControlClient, byte[], ServiceRow> queryOne, ListFlags flags,
+        List<FileStatus>? statuses = null)
     {
         var rows = new ServiceRow?[names.Count];
         var ids = new List<ServiceId>(names.Count);
         var at = new List<int>(names.Count);
         for (int i = 0; i < names.Count; i++)
         {
-            int errno = ServiceDirectory.Stat(names[i], out var st);
+            FileStatus st;
+            int errno = 0;
+            if (statuses != null) st = statuses[i];
+            else errno = ServiceDirectory.Stat(names[i], out st);
             if (errno != 0) rows[i] = ServiceRow.Failed(names[i], "failure stat() on service directory", errno);
             else if (!st.IsDirectory) rows[i] = ServiceRow.Failed(names[i], "not a directory", Errno.ENOTDIR);
             else if (!st.IsSticky) rows[i] = ServiceRow.NotActivated(names[i]);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PerpPS.Core.Posix;
 using PerpPS.Tools.Common;
 using PerpPS.Tools.Interop;
 
@@ -7,14 +8,16 @@ namespace PerpPS.Tools.Perpls;
 /// <summary>
 /// The services perpls lists when given none: every entry of the base (the current
 /// directory) whose name does not start with '.' and that stat()s as a directory, sticky
-/// or not, symlinks followed — names as raw bytes.
+/// or not, symlinks followed — names as raw bytes. Each name's stat is kept beside it, so
+/// the listing's rows reuse it instead of stat()ing every service a second time.
 /// </summary>
 internal static class BaseListing
 {
-    /// <summary>The candidate names, unsorted; the errno of opendir on failure.</summary>
-    public static unsafe int Read(out List<byte[]> names)
+    /// <summary>The candidate names, unsorted, and the stat of each; the errno of opendir on failure.</summary>
+    public static unsafe int Read(out List<byte[]> names, out List<FileStatus> statuses)
     {
         names = [];
+        statuses = [];
         nint dir;
         fixed (byte* dot = ".\0"u8) dir = ToolsLibc.OpenDir(dot);
         if (dir == 0) return Marshal.GetLastPInvokeError();
@@ -27,6 +30,7 @@ internal static class BaseListing
                 byte[] bytes = name.ToArray();
                 if (ServiceDirectory.Stat(bytes, out var st) != 0 || !st.IsDirectory) continue;
                 names.Add(bytes);
+                statuses.Add(st);
             }
         }
         finally

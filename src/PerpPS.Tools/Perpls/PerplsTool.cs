@@ -47,10 +47,11 @@ internal static class PerplsTool
         var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForControl(baseArg), "unable to chdir() to ");
 
         List<byte[]> names;
+        List<FileStatus>? statuses = null;
         bool fromDirectory = opt.Index >= argv.Count;
         if (fromDirectory)
         {
-            int listError = BaseListing.Read(out names);
+            int listError = BaseListing.Read(out names, out statuses);
             if (listError != 0)
                 throw tool.FatalSys(listError, new Line().S("failure opendir() on base directory ").B(baseDirectory.Given));
         }
@@ -65,7 +66,7 @@ internal static class PerplsTool
         {
             now = Tai64N.Now();
             // perp's panel never shows the cgroup figures; -j does (processes, cpuSeconds).
-            rows.AddRange(ServiceRows.Gather(client, names, Query, json ? ListFlags.None : ListFlags.NoCgroupFigures));
+            rows.AddRange(ServiceRows.Gather(client, names, Query, json ? ListFlags.None : ListFlags.NoCgroupFigures, statuses));
         }
 
         if (byUptime) rows.Sort(ListingOrder.ByUptime(now));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PerpPS.Core.Client;
+using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 using PerpPS.Tools.Cli;
 using PerpPS.Tools.Common;
@@ -44,12 +45,18 @@ internal static class PerpmetricsTool
         var opt = ClientOptions.Parse(tool, argv, "hVb:", ClientOptions.None, b => baseArg = b);
         var baseDirectory = BaseDirectory.Enter(tool, BaseChoice.ForControl(baseArg), "unable to chdir() to ");
         List<byte[]> names;
+        List<FileStatus>? statuses = null;
         if (opt.Index >= argv.Count)
         {
-            int listError = BaseListing.Read(out names);
+            int listError = BaseListing.Read(out names, out statuses);
             if (listError != 0)
                 throw tool.FatalSys(listError, new Line().S("failure opendir() on base directory ").B(baseDirectory.Given));
-            names.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+            // By name, each stat moving with its name.
+            byte[][] sortedNames = [.. names];
+            FileStatus[] sortedStatuses = [.. statuses];
+            Array.Sort(sortedNames, sortedStatuses, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)));
+            names = [.. sortedNames];
+            statuses = [.. sortedStatuses];
         }
         else names = [.. argv.Raw[opt.Index..]];
 
@@ -58,7 +65,7 @@ internal static class PerpmetricsTool
         using (ControlClient client = DaemonConnection.Open(tool, baseDirectory))
         {
             now = Tai64N.Now();
-            rows = ServiceRows.Gather(client, names, PerplsTool.Query, ListFlags.None); // perp_processes, perp_cpu_seconds_total
+            rows = ServiceRows.Gather(client, names, PerplsTool.Query, ListFlags.None, statuses); // perp_processes, perp_cpu_seconds_total
         }
         bool anyExtended = rows.Any(r => r.Extended.HasExtension);
         foreach (var f in Families)
