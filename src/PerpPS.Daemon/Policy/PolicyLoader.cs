@@ -38,7 +38,10 @@ internal static unsafe class PolicyLoader
             state.Logged[e.File] = e.Reason;
             log.Warning().Add("service ").Add(svc.Name).Add(": policy file ").Add(e.File).Add(": ").Add(e.Reason).Line();
         }
-        foreach (var file in state.Logged.Keys.Where(k => !seen.Contains(k)).ToList()) state.Logged.Remove(file);
+        List<string>? gone = null;
+        foreach (var file in state.Logged.Keys)
+            if (!seen.Contains(file)) (gone ??= []).Add(file);
+        if (gone != null) foreach (var file in gone) state.Logged.Remove(file);
     }
 
     private static bool FileExists(int dirFd, string name)
