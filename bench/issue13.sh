@@ -156,6 +156,50 @@ cont_cmd() {
     daemontools) echo "/usr/bin/svc -c $L/$2" ;;
   esac
 }
+# perpd's floor: the empty Native AOT program built with perpd's own settings
+# (bench/EmptyAot/daemon-floor.targets imports src/PerpPS.Daemon/NativeImage.props), blocked
+# in pause(2); then perpd with 0 and with 200 services. FLOOR_STARTS starts each, smaps_rollup
+# 2 s after the start (after all services have started), medians with their spread.
+floor_mem() { # argv: the floor program; R[floor-rss], R[floor-pss], R[floor-rss-med], ...
+  local i p m
+  : >"$work/floor-rss"; : >"$work/floor-pss"
+  for ((i = 1; i <= FLOOR_STARTS; i++)); do
+    setsid "$@" </dev/null >/dev/null 2>&1 &
+    p=$!
+    sleep 2
+    m=$("$BENCH" mem "$p")
+    echo "$m" | kv rss_kb >>"$work/floor-rss"; echo "$m" | kv pss_kb >>"$work/floor-pss"
+    kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null
+  done
+}
+perpd_mem() { # N: R[pN-rss] etc. over FLOOR_STARTS starts of perpd with N services
+  local n=$1 i m
+  : >"$work/p$n-rss"; : >"$work/p$n-pss"
+  for ((i = 1; i <= FLOOR_STARTS; i++)); do
+    up_kind perp "$n"
+    sleep 2
+    m=$("$BENCH" mem "$SUP_PID")
+    echo "$m" | kv rss_kb >>"$work/p$n-rss"; echo "$m" | kv pss_kb >>"$work/p$n-pss"
+    down_kind
+  done
+}
+FLOOR_STARTS=${FLOOR_STARTS:-5}
+if want at200 && case " $kinds " in *" perp "*) true ;; *) false ;; esac; then
+  say "at 200: perpd's floor (empty Native AOT program with perpd's settings), $FLOOR_STARTS starts each"
+  if PERPPS_ARTIFACTS=$work/art-floor dotnet publish "$here/EmptyAot" -c Release -r linux-x64 -o "$work/floor" \
+      -p:DebugType=none -p:DebugSymbols=false "-p:CustomAfterMicrosoftCommonTargets=$here/EmptyAot/daemon-floor.targets" \
+      --nologo -v:q >"$work/floor.log" 2>&1; then
+    floor_mem "$work/floor/emptyaot"
+    for f in rss pss; do R[floor-$f]=$(spread <"$work/floor-$f"); R[floor-$f-med]=$(med <"$work/floor-$f"); done
+    R[floor-kib]=$(( $(stat -c %s "$work/floor/emptyaot") / 1024 )); R[perpd-kib]=$(( $(stat -L -c %s "$PERPPS_BIN/perpd") / 1024 ))
+  else
+    cat "$work/floor.log" >&2; say "the floor program did not build"
+  fi
+  for n in 0 200; do
+    perpd_mem "$n"
+    for f in rss pss; do R[p$n-$f]=$(spread <"$work/p$n-$f"); R[p$n-$f-med]=$(med <"$work/p$n-$f"); done
+  done
+fi
 if want at200; then
   for kind in $kinds; do
     say "at 200: $kind"
@@ -305,6 +349,19 @@ if want at200; then
   emit "one service) a /bin/sh loop of s6-svstat over the 200. Status: perpstat, sv status, s6-svstat, svstat."
   emit "\`u\`: perpctl u, sv up, s6-svc -u, svc -u, each timed from spawn to exit by bench/lib/spawntime.c."
   emit ""
+  if [ -n "${R[p200-rss]:-}" ]; then
+    emit "perpd against its floor: an empty Native AOT program built with perpd's own settings"
+    emit "(bench/EmptyAot + daemon-floor.targets, which imports src/PerpPS.Daemon/NativeImage.props),"
+    emit "blocked in pause(2); smaps_rollup 2 s after each start, median (min–max) over $FLOOR_STARTS starts."
+    emit ""
+    emit "| process | RSS, KiB | PSS, KiB | RSS ÷ floor | PSS ÷ floor | binary, KiB |"
+    emit "|---|---:|---:|---:|---:|---:|"
+    emit "| empty Native AOT program with perpd's settings, blocked | ${R[floor-rss]:-—} | ${R[floor-pss]:-—} | 1 | 1 | ${R[floor-kib]:-—} |"
+    for n in 0 200; do
+      emit "| perpd, $n services | ${R[p$n-rss]} | ${R[p$n-pss]} | $(ratio "${R[p$n-rss-med]}" "${R[floor-rss-med]:-0}") | $(ratio "${R[p$n-pss-med]}" "${R[floor-pss-med]:-0}") | ${R[perpd-kib]:-—} |"
+    done
+    emit ""
+  fi
   emit "perpd only, at 200 services:"; emit ""
   emit "- PowerShell (warm runspace, PsBench; medians, p90s, and CPU time of the process per call): \`${R[psbench]:-—}\`"
   emit "- 10,000 sequential client connections (one status query each): \`${R[conn]:-—}\`"

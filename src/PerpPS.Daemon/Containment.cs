@@ -1,5 +1,6 @@
 using System.Text;
 using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
 using PerpPS.Daemon.Interop;
 
 namespace PerpPS.Daemon;
@@ -324,6 +325,8 @@ internal sealed unsafe class Containment
     {
         if (Root == null) return;
         Libc.Close(_rootFd);
-        try { Directory.Delete(Root); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        // rmdir(2), not Directory.Delete: its recursive branch drags in the file-system
+        // enumerator (and through it Native AOT's type loader).
+        fixed (byte* p = NativePath.ToBytes(Root)) Native.UnlinkAt(Libc.AT_FDCWD, p, Native.AT_REMOVEDIR);
     }
 }

@@ -123,7 +123,16 @@ internal sealed partial class Supervisor
             var byName = new Dictionary<string, Service>(StringComparer.Ordinal);
             foreach (var s in services) byName.TryAdd(NameOf(s), s);
             var order = DependencyGraph.StopOrder(byName.Keys, DependenciesOf);
-            services = order.Select(n => byName[n]).Concat(services.Where(s => !byName.ContainsValue(s) || !order.Contains(NameOf(s)))).Distinct().ToList();
+            // The stop order, then whatever it does not name, each service once. Loops, not
+            // LINQ: Select over a List is a generic virtual call, and resolving one at run time
+            // links Native AOT's type loader (~90 KiB of perpd's image).
+            var seen = new HashSet<Service>();
+            var ordered = new List<Service>(services.Count);
+            foreach (string n in order)
+                if (seen.Add(byName[n])) ordered.Add(byName[n]);
+            foreach (var s in services)
+                if ((!byName.ContainsValue(s) || !order.Contains(NameOf(s))) && seen.Add(s)) ordered.Add(s);
+            services = ordered;
         }
         foreach (var s in services)
             if (!s.Removed && !s.IsCulling) Cull(s);

@@ -79,6 +79,9 @@ public sealed class SetOnceTests
         b.AddService("web", Scripts.Sleeper(journal));
         using var d = DaemonProcess.Start(b.Path);
         int pid = Perp.WaitMainUp(b.Path, "web");
+        // The runscript journals its start after perpd reports its pid: a t sent before that
+        // line (perpd answers within a millisecond of the spawn) would leave no start to count.
+        Perp.WaitLines(journal, l => l.StartsWith("start web", StringComparison.Ordinal));
         Assert.True(SetOnce(b.Path, "web", once: true).IsSuccess);
         var s = Perp.Status(b.Path, "web");
         Assert.True(s.Main.IsOnce);

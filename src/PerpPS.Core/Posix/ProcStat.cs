@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using PerpPS.Core.Interop;
 
 namespace PerpPS.Core.Posix;
@@ -17,38 +18,83 @@ public readonly record struct ProcStat(int Pid, char State, int Parent, int Proc
     /// <summary>Exited and not yet reaped (Z), or being torn down (X).</summary>
     public bool IsZombie => State is 'Z' or 'X';
 
-    /// <summary>Reads /proc/PID/stat; false when the process is gone (or unreadable).</summary>
-    public static bool TryRead(int pid, out ProcStat stat)
+    /// <summary>Reads /proc/PID/stat; false when the process is gone (or unreadable).
+    /// Allocation-free (open/read into a stack buffer): perpd reads every process's stat at
+    /// start-up (<c>Adoption.Find</c>), and garbage made then stays resident in its GC heap.</summary>
+    public static unsafe bool TryRead(int pid, out ProcStat stat)
     {
         stat = default;
-        string text;
-        try
-        {
-            text = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-        return TryParse(pid, text, out stat);
+        if (pid <= 0) return false;
+        byte* path = stackalloc byte[32];
+        int n = 0;
+        foreach (byte b in "/proc/"u8) path[n++] = b;
+        Span<byte> digits = stackalloc byte[10];
+        int d = 0;
+        for (int v = pid; v > 0; v /= 10) digits[d++] = (byte)('0' + v % 10);
+        while (d > 0) path[n++] = digits[--d];
+        foreach (byte b in "/stat"u8) path[n++] = b;
+        path[n] = 0;
+        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        if (fd < 0) return false;
+        // Fields 1-22 fit: pid, a command name of at most 64 bytes, then numbers.
+        const int size = 1024;
+        byte* buffer = stackalloc byte[size];
+        nint got;
+        do got = Libc.Read(fd, buffer, size);
+        while (got < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+        Libc.Close(fd);
+        return got > 0 && TryParse(pid, new ReadOnlySpan<byte>(buffer, (int)got), out stat);
     }
 
     /// <summary>Parses the text of a stat file (fields 3 on, after the command name).</summary>
-    public static bool TryParse(int pid, string text, out ProcStat stat)
+    public static bool TryParse(int pid, string text, out ProcStat stat) =>
+        TryParse(pid, System.Text.Encoding.UTF8.GetBytes(text), out stat);
+
+    /// <summary>Parses the bytes of a stat file (fields 3 on, after the command name).</summary>
+    public static bool TryParse(int pid, ReadOnlySpan<byte> text, out ProcStat stat)
     {
         stat = default;
-        int close = text.LastIndexOf(')');
+        int close = text.LastIndexOf((byte)')');
         if (close < 0 || close + 2 >= text.Length) return false;
-        string[] f = text[(close + 2)..].Split(' ');
-        // f[0] is field 3 (state); field N is f[N - 3].
-        if (f.Length < 20 || f[0].Length == 0) return false;
-        if (!int.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out int parent)
-            || !int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out int group)
-            || !int.TryParse(f[3], NumberStyles.None, CultureInfo.InvariantCulture, out int session)
-            || !ulong.TryParse(f[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start))
-            return false;
-        stat = new ProcStat(pid, f[0][0], parent, group, session, start);
+        var rest = text[(close + 2)..];
+        // Field 3 (state) is rest's field 0; field N is rest's field N - 3.
+        char state = default;
+        int parent = 0, group = 0, session = 0;
+        ulong start = 0;
+        for (int field = 0; field <= 19; field++)
+        {
+            int end = rest.IndexOf((byte)' ');
+            var value = end < 0 ? rest : rest[..end];
+            // The line ends in a newline; a field cut short there is not a number.
+            if (end < 0 && field < 19) return false;
+            if (value.Length > 0 && value[^1] == (byte)'\n') value = value[..^1];
+            if (value.IsEmpty) return false;
+            switch (field)
+            {
+                case 0: state = (char)value[0]; break;
+                case 1: if (!TryNumber(value, out ulong p) || p > int.MaxValue) return false; parent = (int)p; break;
+                case 2: if (!TryNumber(value, out ulong g) || g > int.MaxValue) return false; group = (int)g; break;
+                case 3: if (!TryNumber(value, out ulong s) || s > int.MaxValue) return false; session = (int)s; break;
+                case 19: if (!TryNumber(value, out start)) return false; break;
+                default: break;
+            }
+            if (end >= 0) rest = rest[(end + 1)..];
+        }
+        stat = new ProcStat(pid, state, parent, group, session, start);
         return true;
+    }
+
+    /// <summary>Decimal digits only (NumberStyles.None), no overflow.</summary>
+    private static bool TryNumber(ReadOnlySpan<byte> digits, out ulong value)
+    {
+        value = 0;
+        foreach (byte b in digits)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+            if (value > (ulong.MaxValue - 9) / 10) return false;
+            value = value * 10 + (ulong)(b - '0');
+        }
+        return !digits.IsEmpty;
     }
 
     /// <summary>True while the process exists and is not a zombie (which still answers kill 0).</summary>

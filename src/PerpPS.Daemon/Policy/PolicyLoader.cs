@@ -38,22 +38,33 @@ internal static unsafe class PolicyLoader
             state.Logged[e.File] = e.Reason;
             log.Warning().Add("service ").Add(svc.Name).Add(": policy file ").Add(e.File).Add(": ").Add(e.Reason).Line();
         }
-        foreach (var file in state.Logged.Keys.Where(k => !seen.Contains(k)).ToList()) state.Logged.Remove(file);
+        List<string>? gone = null;
+        foreach (var file in state.Logged.Keys)
+            if (!seen.Contains(file)) (gone ??= []).Add(file);
+        if (gone != null) foreach (var file in gone) state.Logged.Remove(file);
     }
 
     private static bool FileExists(int dirFd, string name)
     {
-        byte[] z = System.Text.Encoding.ASCII.GetBytes(name + "\0");
-        fixed (byte* p = z) return Native.FaccessAt(dirFd, p, 0, 0) == 0;
+        fixed (byte* p = NameOf(name)) return Native.FaccessAt(dirFd, p, 0, 0) == 0;
+    }
+
+    /// <summary>The policy files' names, NUL-terminated, made once each: every start reads ~10
+    /// of them, and per-start garbage stays resident in perpd's GC heap.</summary>
+    private static readonly Dictionary<string, byte[]> Names = new(StringComparer.Ordinal);
+
+    private static byte[] NameOf(string name)
+    {
+        if (!Names.TryGetValue(name, out var z)) Names[name] = z = System.Text.Encoding.ASCII.GetBytes(name + "\0");
+        return z;
     }
 
     /// <summary>The file's bytes (at most MaxFileBytes + 1), or null when it does not exist.</summary>
     private static byte[]? ReadFile(int dirFd, string name)
     {
         if (dirFd < 0) return null;
-        byte[] z = System.Text.Encoding.ASCII.GetBytes(name + "\0");
         int fd;
-        fixed (byte* p = z) fd = Native.OpenAt(dirFd, p, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0);
+        fixed (byte* p = NameOf(name)) fd = Native.OpenAt(dirFd, p, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0);
         if (fd < 0)
         {
             int errno = Native.Errno;
