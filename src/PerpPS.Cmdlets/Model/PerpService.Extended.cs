@@ -27,7 +27,7 @@ public sealed partial class PerpService : IRunHistory
 
     /// <summary>
     /// Processes in main's cgroup (rc.main, its children and what they left behind); null unless perpd contains services in cgroups.
-    /// Get-PerpService's objects read it (with CpuTime and the logger's, in one query) when it is first looked at.
+    /// Get-PerpService's objects read it when it (or CpuTime, or the logger's) is first looked at, from one answer (Engine.UsageBatch).
     /// </summary>
     public int? ProcessCount
     {
