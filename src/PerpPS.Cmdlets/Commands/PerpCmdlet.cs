@@ -18,9 +18,10 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     private readonly Dictionary<string, HashSet<string>> _seen = new(StringComparer.Ordinal);
     private string? _seenBase;
     private HashSet<string>? _seenNames;
-    // The stats of the last catalog ExpandNames read (of base _catalogBase), for ReadServices.
-    private readonly Dictionary<string, FileStatus> _catalogStatus = new(StringComparer.Ordinal);
-    private string? _catalogBase;
+    // The catalog's stat of the name ExpandNames yielded last (of base _yieldedBase), for
+    // ReadServices, which takes the names one at a time: no dictionary of every stat.
+    private string? _yieldedBase, _yieldedName;
+    private FileStatus _yieldedStat;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Cancelled by Ctrl-C (StopProcessing), so waits end at once.</summary>
@@ -88,20 +89,20 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     /// </summary>
     internal IEnumerable<string> ExpandNames(string baseDirectory, IEnumerable<string> patterns)
     {
-        List<string>? catalog = null;
+        List<ServiceCatalog.Entry>? catalog = null;
         foreach (string pattern in patterns)
         {
             if (WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                if (catalog == null)
-                {
-                    _catalogStatus.Clear();
-                    _catalogBase = baseDirectory;
-                    catalog = ServiceCatalog.Names(baseDirectory, _catalogStatus);
-                }
+                catalog ??= ServiceCatalog.Entries(baseDirectory);
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
-                foreach (string name in catalog)
-                    if (wildcard.IsMatch(name) && FirstTime(baseDirectory, name)) yield return name;
+                foreach (var entry in catalog)
+                    if (wildcard.IsMatch(entry.Name) && FirstTime(baseDirectory, entry.Name))
+                    {
+                        (_yieldedBase, _yieldedName, _yieldedStat) = (baseDirectory, entry.Name, entry.Stat);
+                        yield return entry.Name;
+                    }
+                _yieldedName = null;
                 continue;
             }
             string literal = pattern.TrimEnd('/');
@@ -110,12 +111,16 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// The stat ExpandNames's catalog took of a service directory a moment ago (this
-    /// invocation, same base), or a fresh one: 0 or the errno, as <see cref="FileStatus.TryStat(string, out FileStatus)"/>.
+    /// The stat ExpandNames's catalog took a moment ago of the service directory it has just
+    /// yielded (this very name, same base), or a fresh one: 0 or the errno, as <see cref="FileStatus.TryStat(string, out FileStatus)"/>.
     /// </summary>
     internal int StatService(string baseDirectory, string name, out FileStatus stat, BaseHandle? handle = null)
     {
-        if (_catalogBase == baseDirectory && _catalogStatus.TryGetValue(name, out stat)) return 0;
+        if (ReferenceEquals(name, _yieldedName) && _yieldedBase == baseDirectory)
+        {
+            stat = _yieldedStat;
+            return 0;
+        }
         return handle != null ? handle.Stat(name, out stat) : FileStatus.TryStat(Path.Combine(baseDirectory, name), out stat);
     }
 

@@ -9,7 +9,7 @@ namespace PerpPS.Cmdlets.Engine;
 /// </summary>
 internal static class ServiceCatalog
 {
-    private static readonly EnumerationOptions Entries = new()
+    private static readonly EnumerationOptions Listing = new()
     {
         // Directory.EnumerateFileSystemEntries's own options: every entry, errors thrown.
         AttributesToSkip = 0,
@@ -18,26 +18,27 @@ internal static class ServiceCatalog
         ReturnSpecialDirectories = false,
     };
 
-    /// <param name="statuses">When given, receives each listed directory's stat (what
-    /// Get-PerpService needs next: its identity and sticky bit), so it is not taken twice.</param>
-    public static List<string> Names(string baseDirectory, Dictionary<string, FileStatus>? statuses = null)
+    /// <summary>A listed service directory and the stat the listing took of it (what Get-PerpService needs next: its identity and sticky bit).</summary>
+    public readonly record struct Entry(string Name, FileStatus Stat);
+
+    /// <summary>The names of the service directories, sorted.</summary>
+    public static List<string> Names(string baseDirectory) => Entries(baseDirectory).ConvertAll(e => e.Name);
+
+    /// <summary>The service directories with their stats, sorted by name.</summary>
+    public static List<Entry> Entries(string baseDirectory)
     {
-        var names = new List<string>();
+        var names = new List<Entry>();
         if (!Directory.Exists(baseDirectory)) return names;
         using var handle = BaseHandle.Open(baseDirectory);
         // Names only (no full path string per entry); each stat()ed relative to the base.
-        var entries = new FileSystemEnumerable<string>(baseDirectory, (ref FileSystemEntry e) => e.FileName.ToString(), Entries);
+        var entries = new FileSystemEnumerable<string>(baseDirectory, (ref FileSystemEntry e) => e.FileName.ToString(), Listing);
         foreach (string name in entries)
         {
             if (name.Length == 0 || name[0] == '.') continue;
             int errno = handle != null ? handle.Stat(name, out var stat) : FileStatus.TryStat(System.IO.Path.Combine(baseDirectory, name), out stat);
-            if (errno == 0 && stat.IsDirectory)
-            {
-                names.Add(name);
-                if (statuses != null) statuses[name] = stat;
-            }
+            if (errno == 0 && stat.IsDirectory) names.Add(new Entry(name, stat));
         }
-        names.Sort(StringComparer.Ordinal);
+        names.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         return names;
     }
 }
