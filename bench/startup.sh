@@ -127,19 +127,22 @@ v=$(echo $built | cut -d" " -f1)
 case " $built " in *" 0-no-gc-knobs "*) v=0-no-gc-knobs ;; esac
 printf '\nGC knob (env, variant %s)\tprogram\tmedian_us\tp90_us\tsyscalls\tpage_faults\n' "$v"
 for knob in none DOTNET_GCgen0size=1000000 DOTNET_GCRegionRange=100000000 "DOTNET_GCgen0size=1000000 DOTNET_GCRegionRange=100000000" DOTNET_GCHeapHardLimit=4000000 DOTNET_GCConserveMemory=9; do
+  kv=()
+  # shellcheck disable=SC2206
+  [ "$knob" = none ] || kv=($knob)
   for p in empty perpstat; do
     meds=""
     for ((r = 1; r <= rounds; r++)); do
-      # shellcheck disable=SC2046,SC2086
-      if [ "$knob" = none ]; then line=$("$ST" "$reps" $(prog "$p" "$work/$v")); else line=$(env $knob "$ST" "$reps" $(prog "$p" "$work/$v")); fi
+      # shellcheck disable=SC2046
+      line=$(env "${kv[@]}" "$ST" "$reps" $(prog "$p" "$work/$v"))
       meds="$meds $line"
     done
-    # shellcheck disable=SC2046,SC2086
-    env $knob strace -f -c -o "$work/strace.txt" $(prog "$p" "$work/$v") >/dev/null 2>&1 || true
+    # shellcheck disable=SC2046
+    env "${kv[@]}" strace -f -c -o "$work/strace.txt" $(prog "$p" "$work/$v") >/dev/null 2>&1 || true
     calls=$(awk '$NF == "total" { print $4 }' "$work/strace.txt")
     faults=-
-    # shellcheck disable=SC2046,SC2086
-    command -v perf >/dev/null && faults=$(env $knob perf stat -x, -e page-faults -r 20 $(prog "$p" "$work/$v") 2>&1 >/dev/null | awk -F, '$3 == "page-faults" { print $1 }')
+    # shellcheck disable=SC2046
+    command -v perf >/dev/null && faults=$(env "${kv[@]}" perf stat -x, -e page-faults -r 20 $(prog "$p" "$work/$v") 2>&1 >/dev/null | awk -F, '$3 == "page-faults" { print $1 }')
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$knob" "$p" \
       "$(echo "$meds" | tr ' ' '\n' | awk -F= '$1 == "median" { print $2 }' | sort -n | mid)" \
       "$(echo "$meds" | tr ' ' '\n' | awk -F= '$1 == "p90" { print $2 }' | sort -n | mid)" "$calls" "$faults"
