@@ -12,7 +12,7 @@ internal static class ServiceReader
     /// <summary>The object for a service directory perpd does not (or not yet) supervise.</summary>
     /// <param name="probeLog">False leaves HasLog false for the caller to fill in (from perpd's
     /// status, or <see cref="HasLogOnDisk"/>): one stat fewer per service in a bulk read.</param>
-    /// <param name="handle">The base opened for a bulk read: the flag files stat()ed relative to it.</param>
+    /// <param name="handle">The base opened for a bulk read: the flag files looked for relative to it.</param>
     public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true, BaseHandle? handle = null)
     {
         string path = System.IO.Path.Combine(baseDirectory, name);
@@ -83,7 +83,7 @@ internal static class ServiceReader
         : FileStatus.TryStat(System.IO.Path.Combine(path, "flag.once"), out _) == 0 ? PerpStartupType.Once
         : PerpStartupType.Automatic;
 
-    /// <summary>The same, the flag files stat()ed relative to the open base.</summary>
+    /// <summary>The same, the flag files looked for relative to the open base (faccessat).</summary>
     public static PerpStartupType StartupTypeOf(BaseHandle handle, string name) =>
         handle.Exists(name, "flag.down") ? PerpStartupType.Manual
         : handle.Exists(name, "flag.once") ? PerpStartupType.Once
