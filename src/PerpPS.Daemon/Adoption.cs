@@ -156,7 +156,8 @@ internal sealed class Adoption
         byte* path = stackalloc byte[32];
         int n = 0;
         foreach (byte b in "/proc/"u8) path[n++] = b;
-        n += Utf8Digits(pid, new Span<byte>(path + n, 10));
+        pid.TryFormat(new Span<byte>(path + n, 10), out int digits);
+        n += digits;
         foreach (byte b in "/environ"u8) path[n++] = b;
         path[n] = 0;
         int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
@@ -181,14 +182,6 @@ internal sealed class Adoption
         }
     }
 
-    private static int Utf8Digits(int value, Span<byte> into)
-    {
-        Span<byte> digits = stackalloc byte[10];
-        int d = 0;
-        do { digits[d++] = (byte)('0' + value % 10); value /= 10; } while (value > 0);
-        for (int i = 0; i < d; i++) into[i] = digits[d - 1 - i];
-        return d;
-    }
 
     private void Put(ServiceId id, bool isLog, Orphan orphan)
     {

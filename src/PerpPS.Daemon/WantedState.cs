@@ -59,9 +59,11 @@ internal sealed class WantedState
         var name = new Span<byte>(path, size);
         _prefix.CopyTo(name);
         int n = _prefix.Length;
-        n += Digits(id.Device, name[n..]);
+        id.Device.TryFormat(name[n..], out int digits);
+        n += digits;
         name[n++] = (byte)'-';
-        n += Digits(id.Inode, name[n..]);
+        id.Inode.TryFormat(name[n..], out digits);
+        n += digits;
         name[n] = 0;
         int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         if (fd < 0) return false;
@@ -81,14 +83,6 @@ internal sealed class WantedState
         return true;
     }
 
-    private static int Digits(ulong value, Span<byte> into)
-    {
-        Span<byte> digits = stackalloc byte[20];
-        int d = 0;
-        do { digits[d++] = (byte)('0' + value % 10); value /= 10; } while (value > 0);
-        for (int i = 0; i < d; i++) into[i] = digits[d - 1 - i];
-        return d;
-    }
 
     public void Forget(ServiceId id)
     {
