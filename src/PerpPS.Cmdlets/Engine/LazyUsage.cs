@@ -90,3 +90,26 @@ internal readonly record struct CgroupUsage(int? ProcessCount, TimeSpan? CpuTime
         (e.Present & ExtensionFields.Cgroup) == 0 ? default
             : new((int)Math.Min(e.ProcessCount, int.MaxValue), TimeSpan.FromTicks((long)Math.Min(e.CpuMicroseconds * 10, long.MaxValue)));
 }
+
+/// <summary>
+/// One cgroup figure of a service object: given (set) or read from a <see cref="LazyUsage"/>
+/// the first time it is looked at, then kept. Main's and the logger's figures on
+/// PerpService and PerpLogService are each one of these.
+/// </summary>
+internal struct LazyFigure<T>
+{
+    private T _value;
+    private LazyUsage? _from;
+
+    /// <summary>The figure: read through <paramref name="read"/> now if it is still to be read.</summary>
+    public T Get(Func<LazyUsage, T> read)
+    {
+        if (_from is { } from) (_value, _from) = (read(from), null);
+        return _value;
+    }
+
+    public void Set(T value) => (_value, _from) = (value, null);
+
+    /// <summary>The figure is to be read from <paramref name="usage"/> when first looked at.</summary>
+    public void ReadLater(LazyUsage usage) => _from = usage;
+}

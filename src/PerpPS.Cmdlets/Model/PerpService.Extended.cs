@@ -21,37 +21,24 @@ public sealed partial class PerpService : IRunHistory
     public int? Restarts { get; set; }
     /// <summary>Consecutive runs of main that could not be executed or ended within a second; null when not available.</summary>
     public int? StartFailures { get; set; }
-    private int? _processCount;
-    private TimeSpan? _cpuTime;
-    private Engine.LazyUsage? _processCountFrom, _cpuTimeFrom;
+    private Engine.LazyFigure<int?> _processCount;
+    private Engine.LazyFigure<TimeSpan?> _cpuTime;
 
     /// <summary>
     /// Processes in main's cgroup (rc.main, its children and what they left behind); null unless perpd contains services in cgroups.
     /// Get-PerpService's objects read it when it (or CpuTime, or the logger's) is first looked at, from one answer (Engine.UsageBatch).
     /// </summary>
-    public int? ProcessCount
-    {
-        get
-        {
-            if (_processCountFrom is { } from) (_processCount, _processCountFrom) = (from.Main.ProcessCount, null);
-            return _processCount;
-        }
-        set => (_processCount, _processCountFrom) = (value, null);
-    }
+    public int? ProcessCount { get => _processCount.Get(static u => u.Main.ProcessCount); set => _processCount.Set(value); }
 
     /// <summary>CPU time used in main's cgroup since it was made (reaped processes included); null unless perpd contains services in cgroups. Read as ProcessCount.</summary>
-    public TimeSpan? CpuTime
-    {
-        get
-        {
-            if (_cpuTimeFrom is { } from) (_cpuTime, _cpuTimeFrom) = (from.Main.CpuTime, null);
-            return _cpuTime;
-        }
-        set => (_cpuTime, _cpuTimeFrom) = (value, null);
-    }
+    public TimeSpan? CpuTime { get => _cpuTime.Get(static u => u.Main.CpuTime); set => _cpuTime.Set(value); }
 
     /// <summary>ProcessCount and CpuTime are to be read from <paramref name="usage"/> when first looked at.</summary>
-    internal void ReadUsageLater(Engine.LazyUsage usage) => _processCountFrom = _cpuTimeFrom = usage;
+    internal void ReadUsageLater(Engine.LazyUsage usage)
+    {
+        _processCount.ReadLater(usage);
+        _cpuTime.ReadLater(usage);
+    }
 
     /// <summary>The extended status this object was built from (not serialized: internal).</summary>
     internal PerpPS.Core.Protocol.ExtendedStatus? Extended { get; set; }
@@ -74,34 +61,21 @@ public sealed partial class PerpLogService : IRunHistory
     public int? Restarts { get; set; }
     /// <summary>Consecutive failed starts of the logger; null when not available.</summary>
     public int? StartFailures { get; set; }
-    private int? _processCount;
-    private TimeSpan? _cpuTime;
-    private Engine.LazyUsage? _processCountFrom, _cpuTimeFrom;
+    private Engine.LazyFigure<int?> _processCount;
+    private Engine.LazyFigure<TimeSpan?> _cpuTime;
 
     /// <summary>Processes in the logger's cgroup; null unless perpd contains services in cgroups. Read when first looked at, as main's.</summary>
-    public int? ProcessCount
-    {
-        get
-        {
-            if (_processCountFrom is { } from) (_processCount, _processCountFrom) = (from.Log.ProcessCount, null);
-            return _processCount;
-        }
-        set => (_processCount, _processCountFrom) = (value, null);
-    }
+    public int? ProcessCount { get => _processCount.Get(static u => u.Log.ProcessCount); set => _processCount.Set(value); }
 
     /// <summary>CPU time used in the logger's cgroup; null unless perpd contains services in cgroups. Read when first looked at, as main's.</summary>
-    public TimeSpan? CpuTime
-    {
-        get
-        {
-            if (_cpuTimeFrom is { } from) (_cpuTime, _cpuTimeFrom) = (from.Log.CpuTime, null);
-            return _cpuTime;
-        }
-        set => (_cpuTime, _cpuTimeFrom) = (value, null);
-    }
+    public TimeSpan? CpuTime { get => _cpuTime.Get(static u => u.Log.CpuTime); set => _cpuTime.Set(value); }
 
     /// <summary>ProcessCount and CpuTime are to be read from <paramref name="usage"/> (main's object shares it) when first looked at.</summary>
-    internal void ReadUsageLater(Engine.LazyUsage usage) => _processCountFrom = _cpuTimeFrom = usage;
+    internal void ReadUsageLater(Engine.LazyUsage usage)
+    {
+        _processCount.ReadLater(usage);
+        _cpuTime.ReadLater(usage);
+    }
 }
 
 /// <summary>
