@@ -40,6 +40,7 @@ say() { echo "startup: $*" >&2; }
 
 cc -O2 -Wall -Wextra -o "$work/spawntime" "$here/lib/spawntime.c"
 cc -O2 -Wall -Wextra -o "$work/replytime" "$here/lib/replytime.c"
+cc -O2 -Wall -Wextra -o "$work/exchange" "$here/lib/exchange.c"
 ST=$work/spawntime
 
 built=""
@@ -77,6 +78,8 @@ prog() {
     perpstat) echo "$2/perpstat -b $base svc1" ;;
     perpok) echo "$2/perpok -b $base svc1" ;;
     perphup) echo "$2/perphup -b $base" ;;
+    c-empty) echo "$work/exchange" ;;
+    c-exchange) echo "$work/exchange $base svc1" ;;
   esac
 }
 programs="empty perpctl perpstat perpok perphup"
@@ -92,12 +95,24 @@ for ((r = 1; r <= rounds; r++)); do
       echo "$v $p $line" >>"$raw"
     done
   done
+  # What one exchange with perpd costs by itself: a C program with and without it.
+  for p in c-empty c-exchange; do
+    # shellcheck disable=SC2046
+    line=$("$ST" "$reps" $(prog "$p"))
+    echo "c $p $line" >>"$raw"
+  done
 done
 echo "# load_at_end $(cut -d' ' -f1-3 /proc/loadavg)"
 # The KEY= figures of every round of variant V, program P, sorted; the middle one.
 field() { awk -v v="$2" -v p="$3" -v k="$1" '$1 == v && $2 == p { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == k) print kv[2] } }' "$raw" | sort -n; }
 mid() { awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-printf 'variant\tprogram\tmedian_us\tp90_us\tround_median_min\tround_median_max\tratio_to_empty\tsize_kib\tsyscalls\tfailed_syscalls\tpage_faults\ttask_clock_ms\n'
+# The exchange's own cost (connect, stat, one X query and its reply, perpd's wake-up): the
+# C program with it minus without it. A tool that asks perpd cannot go below the empty
+# program plus this; ratio_to_empty_plus_exchange is against that sum (the tools' own share).
+cfloor=$(field median c c-empty | mid) cexch=$(field median c c-exchange | mid)
+xcost=$(awk -v a="$cexch" -v b="$cfloor" 'BEGIN { printf "%.1f", a - b }')
+echo "# exchange (bench/lib/exchange.c, median_us): C program alone $cfloor, with one status exchange with perpd $cexch; the exchange costs $xcost"
+printf 'variant\tprogram\tmedian_us\tp90_us\tround_median_min\tround_median_max\tratio_to_empty\tratio_to_empty_plus_exchange\tsize_kib\tsyscalls\tfailed_syscalls\tpage_faults\ttask_clock_ms\n'
 for v in $built; do
   emed=""
   for p in $programs; do
@@ -115,8 +130,11 @@ for v in $built; do
       read -r faults clock < <(perf stat -x, -e page-faults,task-clock -r 20 $(prog "$p" "$work/$v") 2>&1 >/dev/null |
         awk -F, '$3 == "page-faults" { f = $1 } $3 == "task-clock" { c = $1 } END { printf "%s %.2f\n", f == "" ? "-" : f, c }')
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$p" "$med" "$p90" "$lo" "$hi" \
-      "$(awk -v a="$med" -v b="$emed" 'BEGIN { printf "%.2f", a / b }')" "$size" "$calls" "$errs" "$faults" "$clock"
+    # perphup's signal to perpd is no status exchange, but as close a one as the C program has.
+    xratio=-
+    [ "$p" = empty ] || xratio=$(awk -v a="$med" -v b="$emed" -v x="$xcost" 'BEGIN { printf "%.2f", a / (b + x) }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$v" "$p" "$med" "$p90" "$lo" "$hi" \
+      "$(awk -v a="$med" -v b="$emed" 'BEGIN { printf "%.2f", a / b }')" "$xratio" "$size" "$calls" "$errs" "$faults" "$clock"
   done
 done
 
