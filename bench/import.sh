@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bench/import.sh [--rounds R] [--services N] [--bin DIR] [--base BASE] [--module DIR] [--md]
+#                 [--pwsh-r2r DIR|none]
 # Import-Module Perp and the first Get-PerpService after it, against pwsh's own floor: an empty
 # binary module (bench/EmptyModule: one trivial cmdlet, Perp.psd1's shape, built ReadyToRun with
 # the same PwshReadyToRun.targets) and an empty script module, in the same run. R interleaved
@@ -12,6 +13,10 @@
 #   perp                the module as built (module/, or --module DIR)
 #   perp JIT-only       the same sources published without ReadyToRun
 #   perp no XML         the module as built without FormatsToProcess/TypesToProcess
+#   …, ReadyToRun pwsh   the empty binary module, Perp and Perp without XML in a ReadyToRun
+#                       copy of the same pwsh (bench/lib/pwsh-r2r.sh), as Microsoft's packages
+#                       ship pwsh; the global tool here is IL-only. Built in a temporary
+#                       directory, or kept in --pwsh-r2r DIR; --pwsh-r2r none leaves them out
 #   … after a first import   the empty script module is imported first: Import-Module's
 #                       one-time cost in a process is paid, as in an interactive session that
 #                       loaded PSReadLine; what is left is the module's own cost
@@ -22,7 +27,7 @@ export LC_ALL=C DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/lib/supervisors.sh"
-rounds=12 services=200 bin=$root/out/bin base="" module=$root/module md=0
+rounds=12 services=200 bin=$root/out/bin base="" module=$root/module md=0 r2r=""
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift ;;
@@ -31,7 +36,8 @@ while [ $# -gt 0 ]; do
     --base) base=$2; shift ;;
     --module) module=$2; shift ;;
     --md) md=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --pwsh-r2r) r2r=$2; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "import.sh: unknown option $1" >&2; exit 100 ;;
   esac
   shift
@@ -87,12 +93,24 @@ names=(script binary perp "perp JIT-only" "perp no XML" "binary, after a first i
 args=("-Module $e/EmptyScript.psd1" "-Module $e/EmptyModule.psd1" "-Module $module/Perp.psd1 -Base $base"
   "-Module $jit/Perp.psd1 -Base $base" "-Module $noxml/Perp.psd1 -Base $base"
   "$first -Module $e/EmptyModule.psd1" "$first -Module $module/Perp.psd1 -Base $base")
+runs=("$PWSH" "$PWSH" "$PWSH" "$PWSH" "$PWSH" "$PWSH" "$PWSH")
+# The same modules in a ReadyToRun copy of this pwsh, as Microsoft's packages ship it
+# (bench/lib/pwsh-r2r.sh; the global tool this machine has is IL-only). --pwsh-r2r DIR keeps it.
+if [ "$r2r" != none ]; then
+  if r2r_run=$("$here/lib/pwsh-r2r.sh" "$PWSH" "${r2r:-$work/pwsh-r2r}"); then
+    names+=("binary, ReadyToRun pwsh" "perp, ReadyToRun pwsh" "perp no XML, ReadyToRun pwsh")
+    args+=("-Module $e/EmptyModule.psd1" "-Module $module/Perp.psd1 -Base $base" "-Module $noxml/Perp.psd1 -Base $base")
+    runs+=("$r2r_run" "$r2r_run" "$r2r_run")
+  else
+    say "no ReadyToRun pwsh (see above): its rows are left out"
+  fi
+fi
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1; r <= rounds; r++)); do
   say "round $r of $rounds"
   for i in "${!names[@]}"; do
     # shellcheck disable=SC2086 # the arguments are words
-    "$PWSH" -NoProfile -NonInteractive -File "$here/import.ps1" ${args[$i]} >>"$work/v$i" 2>>"$work/errors" \
+    ${runs[$i]} -NoProfile -NonInteractive -File "$here/import.ps1" ${args[$i]} >>"$work/v$i" 2>>"$work/errors" \
       || say "${names[$i]}: pwsh failed (see its errors above)"
   done
 done
@@ -104,7 +122,7 @@ spread() { sort -g | awk '{ a[NR] = $1 } END { if (NR) printf "%s (%s–%s)", a[
 med() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b + 0 > 0) printf "%.2f", a / b; else print "—" }'; }
 # The denominator: the empty binary module, first import or after a first import alike.
-den() { case $1 in 5|6) echo 5 ;; *) echo 1 ;; esac; }
+den() { case $1 in 5|6) echo 5 ;; 7|8|9) echo 7 ;; *) echo 1 ;; esac; }
 if [ $md -eq 1 ]; then
   echo "| module | Import-Module, ms | its CPU, ms | ÷ empty binary (wall / CPU) | assemblies added | first Get-PerpService, ms | its CPU, ms |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
