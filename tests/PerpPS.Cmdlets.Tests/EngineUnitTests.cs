@@ -37,7 +37,7 @@ public class EngineUnitTests
         var record = new StatusRecord(1, Now, Now, ServiceFlags.Active | ServiceFlags.HasLog | ServiceFlags.Cull | ServiceFlags.Cycle,
             Sub(100, 5, SubserviceFlags.IsReset | SubserviceFlags.WantDown), Sub(0, 5, SubserviceFlags.IsLog | SubserviceFlags.WantDown));
         var s = new PerpService { Name = "x" };
-        ServiceReader.ApplyStatus(s, record, Now);
+        ServiceReader.ApplyStatus(s, ExtendedStatus.FromV2(default, record), Now);
         Assert.Equal("[R !+r ...]", s.Panel);
         Assert.Equal(PerpServiceStatus.Reactivating, s.Status);
         Assert.Equal(PerpServiceStatus.Down, s.Log!.Status);
@@ -88,7 +88,7 @@ public class EngineUnitTests
     {
         var since = Now.AddNanoseconds(-1_000_000_000);
         PerpService With(SubserviceStatus main, PerpServiceStatus status) =>
-            new() { Status = status, Record = new StatusRecord(1, Now, Now, ServiceFlags.Active, main, default) };
+            new() { Status = status, Extended = ExtendedStatus.FromV2(default, new StatusRecord(1, Now, Now, ServiceFlags.Active, main, default)) };
         // Ran and finished after the command: started.
         Assert.True(PerpServiceActionCmdlet.StartedSince(With(Sub(0, 0.2, SubserviceFlags.WantDown | SubserviceFlags.IsOnce), PerpServiceStatus.Down), since, once: true));
         // The reset of an earlier run is not a start.

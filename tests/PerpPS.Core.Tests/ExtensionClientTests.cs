@@ -223,6 +223,28 @@ public class ExtensionClientTests
     }
 
     [Fact]
+    public void Query_many_into_a_sink_hands_each_index_one_reply_as_the_array_has_it()
+    {
+        using var stub = new StubPerpd((req, s) =>
+        {
+            var all = new List<byte>();
+            for (uint i = 20; i >= 1; i--) all.AddRange(ExtendedPacket(new ServiceId(1, i), i, 0));
+            all.AddRange(Errno(0));
+            s.Send(all.ToArray());
+            return true;
+        });
+        using var c = ControlClient.ConnectToBase(stub.Base, T);
+        var ids = Enumerable.Range(1, 20).Select(i => new ServiceId(1, (ulong)i)).Append(new ServiceId(1, 3)).Append(new ServiceId(1, 50)).Append(new ServiceId(1, 50)).ToArray();
+        var got = new ExtendedReply[ids.Length];
+        var calls = new int[ids.Length];
+        c.QueryMany(ids, ListFlags.None, (int i, in ExtendedReply r) => { got[i] = r; calls[i]++; });
+        Assert.All(calls, n => Assert.Equal(1, n));
+        Assert.Equal(c.QueryMany(ids), got);
+        Assert.Equal(3u, got[20].Status.Status.Main.Pid);
+        Assert.Equal(PerpPS.Core.Posix.Errno.ENOTDIR, got[22].Errno);
+    }
+
+    [Fact]
     public void Query_many_against_a_v2_perpd_is_one_Q_per_service()
     {
         using var stub = new StubPerpd(StubPerpd.V2Only(StatusPacket(9)));

@@ -42,8 +42,8 @@ public sealed class GetPerpServiceCommand : PerpCmdlet
         Connection(b);
         var include = Patterns(Include);
         var exclude = Patterns(Exclude);
-        var names = ExpandNames(b, Name).Where(name =>
-            (include == null || include.Any(p => p.IsMatch(name))) && (exclude == null || !exclude.Any(p => p.IsMatch(name))));
+        var names = include == null && exclude == null ? ExpandNames(b, Name)
+            : ExpandNames(b, Name).Where(name => (include == null || AnyMatch(include, name)) && (exclude == null || !AnyMatch(exclude, name)));
         // One bulk status request for all of them (L), not one query each.
         var services = ReadServices(b, names);
         if (!RequiredServices && !DependentServices)
@@ -73,6 +73,14 @@ public sealed class GetPerpServiceCommand : PerpCmdlet
     [Parameter]
     [Alias("DS")]
     public SwitchParameter DependentServices { get; set; }
+
+    // A loop, not Any(p => p.IsMatch(name)): that lambda captured each name, an object per service.
+    private static bool AnyMatch(WildcardPattern[] patterns, string name)
+    {
+        foreach (var p in patterns)
+            if (p.IsMatch(name)) return true;
+        return false;
+    }
 
     private static WildcardPattern[]? Patterns(string[]? texts) =>
         texts?.Select(t => WildcardPattern.Get(t, WildcardOptions.IgnoreCase)).ToArray();

@@ -20,7 +20,7 @@ public abstract partial class PerpCmdlet
     {
         var services = new List<PerpService>();
         var ids = new List<ServiceId>();
-        // The flag files (and the directories the catalog did not stat) relative to the base.
+        // The directories the catalog did not stat, relative to the base.
         using (var handle = BaseHandle.Open(baseDirectory))
             foreach (string name in names)
             {
@@ -38,15 +38,24 @@ public abstract partial class PerpCmdlet
                 }
                 // rc.log is looked at only where perpd does not answer for the service (its
                 // status says whether it runs a logger).
-                services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false, handle));
+                services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false));
                 ids.Add(stat.Id);
             }
         if (services.Count == 0) return services;
         var now = Tai64N.Now();
-        ExtendedReply[] replies;
+        var usageLater = new UsageBatch(baseDirectory);
+        // Each status straight onto its object as it is read; what each reply was, for the
+        // errors below, in the services' order.
+        var outcome = new (ReplyKind Kind, int Errno)[services.Count];
         try
         {
-            replies = Connection(baseDirectory).QueryMany(ids.ToArray(), ListFlags.NoCgroupFigures);
+            Connection(baseDirectory).QueryMany(ids, ListFlags.NoCgroupFigures, (int i, in ExtendedReply reply) =>
+            {
+                outcome[i] = (reply.Kind, reply.Errno);
+                if (reply.Kind != ReplyKind.Status) return;
+                ServiceReader.ApplyStatus(services[i], reply.Status, now);
+                ExtendedFields.Apply(services[i], reply.Status, usageLater);
+            });
         }
         catch (ControlException)
         {
@@ -57,27 +66,24 @@ public abstract partial class PerpCmdlet
             return one;
         }
         var read = new List<PerpService>(services.Count);
-        var usageLater = new UsageBatch(baseDirectory);
         for (int i = 0; i < services.Count; i++)
         {
             var service = services[i];
-            var reply = replies[i];
-            switch (reply.Kind)
+            var (kind, errno) = outcome[i];
+            switch (kind)
             {
                 case ReplyKind.Status:
-                    ServiceReader.ApplyStatus(service, reply.Status.Status, now);
-                    ExtendedFields.Apply(service, reply.Status, usageLater);
                     ApplyDependencies(service);
                     read.Add(service);
                     break;
-                case ReplyKind.Error when reply.Errno == Errno.ENOTDIR:
+                case ReplyKind.Error when errno == Errno.ENOTDIR:
                     service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
                     ApplyDependencies(service);
                     read.Add(service);
                     break;
                 case ReplyKind.Error:
                     service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
-                    WriteError(new ErrorRecord(new PosixException(reply.Errno, $"status query for {service.Name} failed"),
+                    WriteError(new ErrorRecord(new PosixException(errno, $"status query for {service.Name} failed"),
                         ErrorIds.CommandFailed, ErrorCategory.ReadError, service));
                     break;
                 default:

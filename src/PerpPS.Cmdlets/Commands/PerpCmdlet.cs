@@ -176,7 +176,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
         switch (reply.Kind)
         {
             case ReplyKind.Status:
-                ServiceReader.ApplyStatus(service, reply.Status.Status, now);
+                ServiceReader.ApplyStatus(service, reply.Status, now);
                 ExtendedFields.Apply(service, reply.Status);
                 ApplyDependencies(service);
                 return service;
@@ -218,7 +218,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
         }
         if (reply.Kind == ReplyKind.Status)
         {
-            ServiceReader.ApplyStatus(fresh, reply.Status.Status, now);
+            ServiceReader.ApplyStatus(fresh, reply.Status, now);
             ExtendedFields.Apply(fresh, reply.Status);
         }
         ApplyDependencies(fresh);

@@ -6,7 +6,7 @@ namespace PerpPS.Cmdlets.Engine;
 
 /// <summary>
 /// An open descriptor of a base for one bulk read (the catalog, Get-PerpService's objects):
-/// the stats of its service directories and their flag files taken relative to it, as perp's
+/// the stats of its service directories taken relative to it, as perp's
 /// own tools do from inside the base. The kernel then walks one or two path components instead
 /// of the whole absolute path, and no path string or byte array is made per call; the answers
 /// are the same stat() of the same names (symlinks followed). A name that cannot be put on the
@@ -51,24 +51,6 @@ internal sealed class BaseHandle : IDisposable
         }
         z[n] = 0;
         return FileStatus.TryStat(_fd, z[..(n + 1)], followLinks: true, out status);
-    }
-
-    /// <summary>
-    /// Whether <c>BASE/name/leaf</c> exists (symlinks followed): faccessat(F_OK), the same
-    /// lookup as stat() without filling in the attributes (the flag files are only looked for).
-    /// </summary>
-    public unsafe bool Exists(string name, string leaf)
-    {
-        int length = Encoding.UTF8.GetMaxByteCount(name.Length + leaf.Length + 1) + 1;
-        if (_fd < 0 || length > MaxStackBytes || name.Contains('\0') || leaf.Contains('\0'))
-            return FileStatus.TryStat(System.IO.Path.Combine(Path, name, leaf), out _) == 0;
-        byte* z = stackalloc byte[length];
-        var span = new Span<byte>(z, length);
-        int n = Encoding.UTF8.GetBytes(name, span);
-        span[n++] = (byte)'/';
-        n += Encoding.UTF8.GetBytes(leaf, span[n..]);
-        span[n] = 0;
-        return Libc.FAccessAt(_fd, z, Libc.F_OK, 0) == 0;
     }
 
     public void Dispose()

@@ -10,14 +10,13 @@ namespace PerpPS.Cmdlets.Engine;
 internal static class ExtendedFields
 {
     /// <summary>
-    /// The figures of <paramref name="status"/> onto the objects. <paramref name="usageLater"/>
+    /// The figures of <paramref name="status"/> onto the objects (after <see cref="ServiceReader.ApplyStatus"/>, which keeps the record). <paramref name="usageLater"/>
     /// (for a record of an L without the cgroup figures, <see cref="ListFlags.NoCgroupFigures"/>):
     /// ProcessCount and CpuTime are read when first looked at, through that batch, unless the
     /// record has them anyway (a perpd that ignores the flag).
     /// </summary>
-    public static void Apply(PerpService service, ExtendedStatus status, UsageBatch? usageLater = null)
+    public static void Apply(PerpService service, in ExtendedStatus status, UsageBatch? usageLater = null)
     {
-        service.Extended = status;
         if (!status.HasExtension) return;
         Apply(service, status.Main);
         PolicyFields.Apply(service, status);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PerpPS.Core.Client;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -30,6 +31,18 @@ internal sealed class PerpConnection : IDisposable
 
     /// <summary>The status of many services in the fewest round trips (L; one Q each against perp 2.07).</summary>
     public ExtendedReply[] QueryMany(ServiceId[] ids, ListFlags flags = ListFlags.None) => Exchange(c => c.QueryMany(ids, flags), _ => true);
+
+    /// <summary>
+    /// The same, each reply handed to <paramref name="sink"/> with its index as it is read (see
+    /// <see cref="ControlClient.QueryMany(ReadOnlySpan{ServiceId}, ListFlags, ReplySink)"/>); a
+    /// repeated exchange (after a reconnect) hands them over again.
+    /// </summary>
+    public void QueryMany(List<ServiceId> ids, ListFlags flags, ReplySink sink) =>
+        Exchange(c =>
+        {
+            c.QueryMany(CollectionsMarshal.AsSpan(ids), flags, sink);
+            return true;
+        }, _ => true);
 
     /// <summary>Sends a control command.</summary>
     public Reply Command(ServiceId id, byte command, CommandFlags flags) => Exchange(c => c.Command(id, command, flags));

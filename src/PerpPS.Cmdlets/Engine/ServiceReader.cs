@@ -12,12 +12,11 @@ internal static class ServiceReader
     /// <summary>The object for a service directory perpd does not (or not yet) supervise.</summary>
     /// <param name="probeLog">False leaves HasLog false for the caller to fill in (from perpd's
     /// status, or <see cref="HasLogOnDisk"/>): one stat fewer per service in a bulk read.</param>
-    /// <param name="handle">The base opened for a bulk read: the flag files looked for relative to it.</param>
-    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true, BaseHandle? handle = null)
+    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true)
     {
         string path = System.IO.Path.Combine(baseDirectory, name);
         bool hasLog = probeLog && HasLogOnDisk(path);
-        return new PerpService
+        var service = new PerpService
         {
             Name = name,
             Base = baseDirectory,
@@ -25,20 +24,23 @@ internal static class ServiceReader
             Enabled = stat.IsSticky,
             Status = stat.IsSticky ? PerpServiceStatus.Activating : PerpServiceStatus.Inactive,
             HasLog = hasLog,
-            StartupType = handle != null ? StartupTypeOf(handle, name) : StartupTypeOf(path),
             WantDown = true,
             Panel = stat.IsSticky ? "[E --- ---]" : "[- --- ---]",
         };
+        // The flag files are looked at when StartupType is (a listing seldom asks).
+        service.ReadStartupTypeLater();
+        return service;
     }
 
     /// <summary>An executable rc.log in the service directory: the service has a logger.</summary>
     public static bool HasLogOnDisk(string path) =>
         FileStatus.TryStat(System.IO.Path.Combine(path, "rc.log"), out var rcLog) == 0 && rcLog.IsOwnerExecutable;
 
-    /// <summary>Fills in perpd's status reply, read at <paramref name="now"/>.</summary>
-    public static void ApplyStatus(PerpService service, StatusRecord record, Tai64N now)
+    /// <summary>Fills in perpd's status reply, read at <paramref name="now"/> (perp's part; <see cref="ExtendedFields"/> the rest).</summary>
+    public static void ApplyStatus(PerpService service, in ExtendedStatus status, Tai64N now)
     {
-        service.Record = record;
+        service.Extended = status;
+        var record = status.Status;
         var main = SubserviceView.Of(record.Main, now);
         bool cull = (record.Flags & ServiceFlags.Cull) != 0;
         bool cycle = (record.Flags & ServiceFlags.Cycle) != 0;
@@ -81,11 +83,5 @@ internal static class ServiceReader
     public static PerpStartupType StartupTypeOf(string path) =>
         FileStatus.TryStat(System.IO.Path.Combine(path, "flag.down"), out _) == 0 ? PerpStartupType.Manual
         : FileStatus.TryStat(System.IO.Path.Combine(path, "flag.once"), out _) == 0 ? PerpStartupType.Once
-        : PerpStartupType.Automatic;
-
-    /// <summary>The same, the flag files looked for relative to the open base (faccessat).</summary>
-    public static PerpStartupType StartupTypeOf(BaseHandle handle, string name) =>
-        handle.Exists(name, "flag.down") ? PerpStartupType.Manual
-        : handle.Exists(name, "flag.once") ? PerpStartupType.Once
         : PerpStartupType.Automatic;
 }

@@ -33,8 +33,31 @@ public sealed partial class PerpService
     public bool HasLog { get; set; }
     /// <summary>The logger's status; null when the service has no log or is not supervised.</summary>
     public PerpLogService? Log { get; set; }
-    /// <summary>The flag file on disk now (flag.down → Manual, flag.once → Once); read by perpd at the next activation.</summary>
-    public PerpStartupType StartupType { get; set; }
+    /// <summary>
+    /// The flag file on disk (flag.down → Manual, flag.once → Once); read by perpd at the next
+    /// activation. A read object looks at the flag files when this is first looked at, then
+    /// keeps the answer: a listing that never asks makes no lookup for it (issue #13).
+    /// </summary>
+    public PerpStartupType StartupType
+    {
+        get
+        {
+            // 0: given, or nothing to read; -1: to be read from Path; else the value + 1.
+            // One int, so a first look from two threads at once is at worst two lookups.
+            int v = _startupType;
+            if (v > 0) return (PerpStartupType)(v - 1);
+            if (v == 0) return PerpStartupType.Automatic;
+            var read = Engine.ServiceReader.StartupTypeOf(Path);
+            _startupType = (int)read + 1;
+            return read;
+        }
+        set => _startupType = (int)value + 1;
+    }
+
+    private int _startupType;
+
+    /// <summary>StartupType is to be read from the flag files in <see cref="Path"/> when first looked at.</summary>
+    internal void ReadStartupTypeLater() => _startupType = -1;
     /// <summary>flag.down existed when perpd activated the service.</summary>
     public bool DownAtActivation { get; set; }
     /// <summary>flag.once existed when perpd activated the service.</summary>
@@ -46,8 +69,8 @@ public sealed partial class PerpService
     /// <summary>perpls's 11-character panel, e.g. "[+ +++ +++]".</summary>
     public string Panel { get; set; } = "[- --- ---]";
 
-    /// <summary>The raw status reply this object was built from (not serialized: internal).</summary>
-    internal PerpPS.Core.Protocol.StatusRecord? Record { get; set; }
+    /// <summary>The raw status reply this object was built from (not serialized: internal): perp's part of <see cref="Extended"/>, kept once.</summary>
+    internal PerpPS.Core.Protocol.StatusRecord? Record => Extended?.Status;
 
     /// <summary>The service's name, so a service prints as its name in strings and messages.</summary>
     public override string ToString() => Name;

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
 
@@ -102,7 +104,22 @@ public sealed partial class ControlClient
     public ExtendedReply[] QueryMany(ReadOnlySpan<ServiceId> ids, ListFlags flags = ListFlags.None)
     {
         var results = new ExtendedReply[ids.Length];
-        if (ids.IsEmpty) return results;
+        QueryMany(ids, flags, (int i, in ExtendedReply reply) => results[i] = reply);
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="QueryMany(ReadOnlySpan{ServiceId}, ListFlags)"/> without the array of replies:
+    /// each reply goes to <paramref name="sink"/> with the index of its id as it is read (in
+    /// perpd's order, not the ids'), so a caller that puts each onto its own object copies
+    /// each 304-byte status once, into that object; at 10,000 services the array was 3 MB of
+    /// large-object garbage per call (issue #13). Every index gets exactly one reply, unless an
+    /// exception ends the call; after one some indices may have had theirs.
+    /// </summary>
+    /// <exception cref="ControlException">I/O failure; the caller may retry per service with <see cref="Query"/>.</exception>
+    public void QueryMany(ReadOnlySpan<ServiceId> ids, ListFlags flags, ReplySink sink)
+    {
+        if (ids.IsEmpty) return;
         if (Extensions != ExtensionSupport.NotSupported)
         {
             if (ids.Length <= ExtensionPacket.MaxIds)
@@ -110,51 +127,68 @@ public sealed partial class ControlClient
                 var list = new List<ExtendedReply>(ids.Length);
                 if (TryList(ids, list, flags))
                 {
-                    list.CopyTo(results);
-                    return results;
+                    for (int i = 0; i < list.Count; i++) sink(i, list[i]);
+                    return;
                 }
             }
-            else if (TryListAllInto(ids, results, flags))
+            else if (TryListAllInto(ids, flags, sink))
             {
-                return results;
+                return;
             }
         }
-        for (int i = 0; i < ids.Length; i++) results[i] = ExtendedReply.FromV2(ids[i], Query(ids[i]));
-        return results;
+        for (int i = 0; i < ids.Length; i++) sink(i, ExtendedReply.FromV2(ids[i], Query(ids[i])));
     }
 
+    // The slot map of the last whole-table read, kept for the next (cleared): at 10,000
+    // services it is a third of a megabyte, which each call would otherwise allocate anew.
+    private static Dictionary<ServiceId, int>? s_spareSlots;
+
     /// <summary>
-    /// The whole table (one L), each status put straight into the slot of its id, ENOTDIR in
-    /// the slots of ids perpd does not know. Each status (304 bytes) is copied once: no list of
-    /// the table and no dictionary of statuses (at 10,000 services those were megabytes of
-    /// large-object garbage per call, so a full GC each Get-PerpService). False when perpd
-    /// does not speak the extension.
+    /// The whole table (one L), each status handed to <paramref name="sink"/> with the index
+    /// of its id as it is read, ENOTDIR for the ids perpd does not know. False when perpd does
+    /// not speak the extension.
     /// </summary>
-    private bool TryListAllInto(ReadOnlySpan<ServiceId> ids, ExtendedReply[] results, ListFlags flags)
+    private bool TryListAllInto(ReadOnlySpan<ServiceId> ids, ListFlags flags, ReplySink sink)
     {
         if (Extensions == ExtensionSupport.NotSupported) return false;
-        // Where each id goes; an id given twice (two names of one directory) is copied after.
-        var slot = new Dictionary<ServiceId, int>(ids.Length);
-        bool repeats = false;
-        for (int i = 0; i < ids.Length; i++) repeats |= !slot.TryAdd(ids[i], i);
-        var filled = new bool[ids.Length];
-        int n = ExtensionPacket.WriteList(_buffer, default, flags);
-        if (!ReadList(_buffer.AsSpan(0, n), null, status =>
-            {
-                if (slot.TryGetValue(status.Id, out int i))
-                {
-                    results[i] = new ExtendedReply(ReplyKind.Status, 0, status);
-                    filled[i] = true;
-                }
-            }))
-            return false;
+        // Where each id goes (its first index; ~index once its status came); an id given
+        // twice (two names of one directory) is in repeats, with its first index.
+        var slot = Interlocked.Exchange(ref s_spareSlots, null) ?? new Dictionary<ServiceId, int>(ids.Length);
+        slot.EnsureCapacity(ids.Length);
+        List<(int First, int Index)>? repeats = null;
         for (int i = 0; i < ids.Length; i++)
+            if (!slot.TryAdd(ids[i], i)) (repeats ??= new()).Add((slot[ids[i]], i));
+        try
         {
-            int first = repeats ? slot[ids[i]] : i;
-            if (first != i) results[i] = results[first];
-            else if (!filled[i]) results[i] = new ExtendedReply(ReplyKind.Error, Errno.ENOTDIR, default);
+            int n = ExtensionPacket.WriteList(_buffer, default, flags);
+            if (!ReadList(_buffer.AsSpan(0, n), null, status =>
+                {
+                    ref int i = ref CollectionsMarshal.GetValueRefOrNullRef(slot, status.Id);
+                    if (Unsafe.IsNullRef(ref i) || i < 0) return;
+                    var reply = new ExtendedReply(ReplyKind.Status, 0, status);
+                    sink(i, reply);
+                    if (repeats != null)
+                        foreach (var (first, index) in repeats)
+                            if (first == i) sink(index, reply);
+                    i = ~i;
+                }))
+                return false;
+            var unknown = new ExtendedReply(ReplyKind.Error, Errno.ENOTDIR, default);
+            foreach (var (_, i) in slot)
+            {
+                if (i < 0) continue;
+                sink(i, unknown);
+                if (repeats != null)
+                    foreach (var (first, index) in repeats)
+                        if (first == i) sink(index, unknown);
+            }
+            return true;
         }
-        return true;
+        finally
+        {
+            slot.Clear();
+            s_spareSlots = slot;
+        }
     }
 
     /// <summary>

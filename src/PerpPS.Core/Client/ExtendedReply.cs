@@ -29,3 +29,6 @@ public enum ExtensionSupport
     /// <summary>perpd answered EPROTO (perp 2.07): only Q and C work.</summary>
     NotSupported,
 }
+
+/// <summary>Takes one reply of a bulk status read: the index of its id among those asked for, and the reply.</summary>
+public delegate void ReplySink(int index, in ExtendedReply reply);

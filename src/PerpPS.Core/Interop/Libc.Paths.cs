@@ -20,12 +20,6 @@ public static unsafe partial class Libc
     [LibraryImport(LibC, EntryPoint = "unlink", SetLastError = true)]
     public static partial int Unlink(byte* path);
 
-    public const int F_OK = 0;
-
-    /// <summary>faccessat: whether a path relative to a directory descriptor exists (F_OK), without stat's attribute copy.</summary>
-    [LibraryImport(LibC, EntryPoint = "faccessat", SetLastError = true)]
-    public static partial int FAccessAt(int dirfd, byte* path, int mode, int flags);
-
     [LibraryImport(LibC, EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 }
