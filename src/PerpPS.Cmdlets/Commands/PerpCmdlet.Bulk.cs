@@ -16,10 +16,14 @@ namespace PerpPS.Cmdlets;
 public abstract partial class PerpCmdlet
 {
     /// <summary>The services named, in order; errors written for those that cannot be read (as <see cref="ReadService"/>).</summary>
+    // How many the last bulk read had: the next one's capacity (see ServiceCatalog's hint).
+    private static int s_lastReadCount;
+
     internal List<PerpService> ReadServices(string baseDirectory, IEnumerable<string> names)
     {
-        var services = new List<PerpService>();
-        var ids = new List<ServiceId>();
+        int hint = Volatile.Read(ref s_lastReadCount);
+        var services = new List<PerpService>(hint);
+        var ids = new List<ServiceId>(hint);
         // The directories the catalog did not stat, relative to the base.
         using (var handle = BaseHandle.Open(baseDirectory))
             foreach (string name in names)
@@ -41,6 +45,7 @@ public abstract partial class PerpCmdlet
                 services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false));
                 ids.Add(stat.Id);
             }
+        Volatile.Write(ref s_lastReadCount, services.Count);
         if (services.Count == 0) return services;
         var now = Tai64N.Now();
         var usageLater = new UsageBatch(baseDirectory);

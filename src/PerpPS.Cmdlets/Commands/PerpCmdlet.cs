@@ -18,6 +18,8 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     private readonly Dictionary<string, HashSet<string>> _seen = new(StringComparer.Ordinal);
     private string? _seenBase;
     private HashSet<string>? _seenNames;
+    // The size of the catalog ExpandNames listed last: the capacity of the seen-set it fills.
+    private int _catalogCount;
     // The catalog's stat of the name ExpandNames yielded last (of base _yieldedBase), for
     // ReadServices, which takes the names one at a time: no dictionary of every stat.
     private string? _yieldedBase, _yieldedName;
@@ -94,7 +96,11 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
         {
             if (WildcardPattern.ContainsWildcardCharacters(pattern))
             {
-                catalog ??= ServiceCatalog.Entries(baseDirectory);
+                if (catalog == null)
+                {
+                    catalog = ServiceCatalog.Entries(baseDirectory);
+                    _catalogCount = catalog.Count;
+                }
                 var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 foreach (var entry in catalog)
                     if (wildcard.IsMatch(entry.Name) && FirstTime(baseDirectory, entry.Name))
@@ -130,7 +136,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
         // One set per base, the last one at hand: per service only the name is hashed.
         if (!ReferenceEquals(_seenBase, baseDirectory))
         {
-            if (!_seen.TryGetValue(baseDirectory, out _seenNames)) _seen[baseDirectory] = _seenNames = new HashSet<string>(StringComparer.Ordinal);
+            if (!_seen.TryGetValue(baseDirectory, out _seenNames)) _seen[baseDirectory] = _seenNames = new HashSet<string>(_catalogCount, StringComparer.Ordinal);
             _seenBase = baseDirectory;
         }
         return _seenNames!.Add(name);
