@@ -11,7 +11,8 @@
 #            10,000 client connections, Watch-PerpService kill -9 latency
 #   big      Get-PerpService and perpls at 10,000 services (perpd only)
 #   import   bench/import.sh: Import-Module Perp and the first Get-PerpService, R2R module vs a
-#            JIT-only copy, without its format/types data, and vs an empty binary module
+#            JIT-only copy, without its format/types data, and vs an empty binary module;
+#            the same in a ReadyToRun copy of pwsh, as Microsoft's packages ship it
 #   log      logger throughput (tinylog, svlogd, s6-log, multilog), 3 trials of 1,000,000 lines
 #   events   bench/events.sh (100 subscribers, 10 never reading)
 #   startup  bench/startup.sh (tools vs the empty Native AOT program, build variants)
