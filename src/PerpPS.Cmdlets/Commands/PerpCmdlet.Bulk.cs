@@ -15,15 +15,13 @@ namespace PerpPS.Cmdlets;
 /// </summary>
 public abstract partial class PerpCmdlet
 {
-    /// <summary>The services named, in order; errors written for those that cannot be read (as <see cref="ReadService"/>).</summary>
-    // How many the last bulk read had: the next one's capacity (see ServiceCatalog's hint).
-    private static int s_lastReadCount;
+    private static readonly CapacityHint BulkSize = new();
 
+    /// <summary>The services named, in order; errors written for those that cannot be read (as <see cref="ReadService"/>).</summary>
     internal List<PerpService> ReadServices(string baseDirectory, IEnumerable<string> names)
     {
-        int hint = Volatile.Read(ref s_lastReadCount);
-        var services = new List<PerpService>(hint);
-        var ids = new List<ServiceId>(hint);
+        var services = new List<PerpService>();
+        var ids = new List<ServiceId>();
         // The directories the catalog did not stat, relative to the base.
         using (var handle = BaseHandle.Open(baseDirectory))
             foreach (string name in names)
@@ -42,10 +40,12 @@ public abstract partial class PerpCmdlet
                 }
                 // rc.log is looked at only where perpd does not answer for the service (its
                 // status says whether it runs a logger).
+                BulkSize.BeforeAdd(services);
+                BulkSize.BeforeAdd(ids);
                 services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false));
                 ids.Add(stat.Id);
             }
-        Volatile.Write(ref s_lastReadCount, services.Count);
+        BulkSize.Done(services.Count);
         if (services.Count == 0) return services;
         var now = Tai64N.Now();
         var usageLater = new UsageBatch(baseDirectory);

@@ -18,21 +18,18 @@ internal static class ServiceCatalog
         ReturnSpecialDirectories = false,
     };
 
+    private static readonly CapacityHint Size = new();
+
     /// <summary>A listed service directory and the stat the listing took of it (what Get-PerpService needs next: its identity and sticky bit).</summary>
     public readonly record struct Entry(string Name, FileStatus Stat);
 
     /// <summary>The names of the service directories, sorted.</summary>
     public static List<string> Names(string baseDirectory) => Entries(baseDirectory).ConvertAll(e => e.Name);
 
-    // How many the last listing found: the next one's capacity, so a big base's list is one
-    // allocation, not a doubling series (at 10,000 services ~1 MB of large-object garbage per
-    // call, issue #13). A hint: any base may be listed next.
-    private static int s_lastCount;
-
     /// <summary>The service directories with their stats, sorted by name.</summary>
     public static List<Entry> Entries(string baseDirectory)
     {
-        var names = new List<Entry>(Volatile.Read(ref s_lastCount));
+        var names = new List<Entry>();
         if (!Directory.Exists(baseDirectory)) return names;
         using var handle = BaseHandle.Open(baseDirectory);
         // Names only (no full path string per entry); each stat()ed relative to the base.
@@ -41,10 +38,12 @@ internal static class ServiceCatalog
         {
             if (name.Length == 0 || name[0] == '.') continue;
             int errno = handle != null ? handle.Stat(name, out var stat) : FileStatus.TryStat(System.IO.Path.Combine(baseDirectory, name), out stat);
-            if (errno == 0 && stat.IsDirectory) names.Add(new Entry(name, stat));
+            if (errno != 0 || !stat.IsDirectory) continue;
+            Size.BeforeAdd(names);
+            names.Add(new Entry(name, stat));
         }
         names.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        Volatile.Write(ref s_lastCount, names.Count);
+        Size.Done(names.Count);
         return names;
     }
 }
