@@ -14,16 +14,13 @@ internal static class ServiceReader
     /// status, or <see cref="HasLogOnDisk"/>): one stat fewer per service in a bulk read.</param>
     public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true)
     {
-        string path = System.IO.Path.Combine(baseDirectory, name);
-        bool hasLog = probeLog && HasLogOnDisk(path);
         var service = new PerpService
         {
             Name = name,
             Base = baseDirectory,
-            Path = path,
             Enabled = stat.IsSticky,
             Status = stat.IsSticky ? PerpServiceStatus.Activating : PerpServiceStatus.Inactive,
-            HasLog = hasLog,
+            HasLog = probeLog && HasLogOnDisk(System.IO.Path.Combine(baseDirectory, name)),
             WantDown = true,
             Panel = stat.IsSticky ? "[E --- ---]" : "[- --- ---]",
         };

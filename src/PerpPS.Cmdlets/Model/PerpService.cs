@@ -12,7 +12,14 @@ public sealed partial class PerpService
     /// <summary>The absolute base directory.</summary>
     public string Base { get; set; } = "";
     /// <summary>The absolute path of the service directory.</summary>
-    public string Path { get; set; } = "";
+    public string Path
+    {
+        // A read object's is Base/Name, made when first looked at (a listing seldom asks).
+        get => _path ??= Base.Length == 0 ? "" : System.IO.Path.Combine(Base, Name);
+        set => _path = value;
+    }
+
+    private string? _path;
     /// <summary>What the service is doing (see <see cref="PerpServiceStatus"/>).</summary>
     public PerpServiceStatus Status { get; set; }
     /// <summary>The sticky bit is set: perpd is to supervise the directory.</summary>
