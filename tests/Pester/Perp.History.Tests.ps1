@@ -112,7 +112,9 @@ Describe 'A logger that dies' -Tag CI, History {
         $before = Get-PerpService -Base $base logged
         $before.Log.LastExitTime | Should -BeNullOrEmpty
         Stop-Process -Id $before.Log.Pid -Force
-        Wait-Until -TimeoutSeconds 60 { $l = (Get-PerpService -Base $base logged).Log; $l.Pid -gt 0 -and $l.Pid -ne $before.Log.Pid } |
+        # The new run, not the reset between (its process also has a new pid; the restart is
+        # counted when the reset is done).
+        Wait-Until -TimeoutSeconds 60 { $l = (Get-PerpService -Base $base logged).Log; $l.Pid -gt 0 -and $l.Pid -ne $before.Log.Pid -and "$($l.Status)" -ne 'Resetting' } |
             Should -BeTrue
         $after = Get-PerpService -Base $base logged
         "$($after.Log.LastExitKind)" | Should -Be 'Killed'
