@@ -1,5 +1,5 @@
-using PerpPS.Core.Posix;
 using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
 using System.Runtime.InteropServices;
 using PerpPS.Daemon.Interop;
 
@@ -46,14 +46,12 @@ internal sealed class SignalBridge : IDisposable
     /// purpose (a write to a closed socket must return EPIPE). Handlers the runtime installed
     /// (SIGSEGV and friends) are not SIG_IGN and are left alone; 32 and 33 are glibc's.
     /// </summary>
-    public static unsafe void ResetInherited()
+    public static void ResetInherited()
     {
-        byte* old = stackalloc byte[Native.SigActionSize];
         for (int sig = 1; sig <= 64; sig++)
         {
             if (sig is 9 or 19 or 13 or 32 or 33) continue; // KILL, STOP: fixed; PIPE: the runtime's
-            if (Native.SigAction(sig, null, old) != 0) continue;
-            if (*(nint*)old == Native.SIG_IGN) Libc.Signal(sig, Native.SIG_DFL);
+            SignalDisposition.ResetIgnored(sig);
         }
     }
 

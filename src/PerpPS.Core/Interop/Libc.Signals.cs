@@ -15,4 +15,11 @@ public static unsafe partial class Libc
     /// <summary>signal(2): used only to put back default dispositions (handler 0 = SIG_DFL).</summary>
     [LibraryImport(LibC, EntryPoint = "signal", SetLastError = true)]
     public static partial nint Signal(int signal, nint handler);
+
+    /// <summary>struct sigaction in glibc on 64-bit Linux: handler at 0, 152 bytes in all.</summary>
+    public const int SigActionSize = 152;
+    public const nint SIG_DFL = 0, SIG_IGN = 1;
+
+    [LibraryImport(LibC, EntryPoint = "sigaction", SetLastError = true)]
+    public static partial int SigAction(int signal, byte* action, byte* old);
 }

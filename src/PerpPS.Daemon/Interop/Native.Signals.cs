@@ -8,17 +8,11 @@ namespace PerpPS.Daemon.Interop;
 /// </summary>
 internal static unsafe partial class Native
 {
-    /// <summary>struct sigaction in glibc on 64-bit Linux: handler at 0, 152 bytes in all.</summary>
-    public const int SigActionSize = 152;
-    public const nint SIG_DFL = 0, SIG_IGN = 1;
     public const int SIG_BLOCK = 0, SIG_SETMASK = 2;
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int P_ALL = 0;
     public const int WNOWAIT = 0x01000000;
     private const long SYS_pidfd_getfd = 438;
-
-    [LibraryImport(LibC, EntryPoint = "sigaction", SetLastError = true)]
-    public static partial int SigAction(int signal, byte* action, byte* old);
 
     [LibraryImport(LibC, EntryPoint = "sigprocmask", SetLastError = true)]
     public static partial int SigProcMask(int how, byte* set, byte* old);

@@ -1,4 +1,5 @@
 using PerpPS.Core.Interop;
+using PerpPS.Core.Posix;
 using System.Runtime.InteropServices;
 using PerpPS.Runtools.Interop;
 
@@ -18,6 +19,11 @@ internal sealed unsafe class SignalFlags : IDisposable
     {
         Fd = Libc.EventFd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         if (Fd < 0) throw new PerpPS.Core.Posix.PosixException(Marshal.GetLastPInvokeError(), "failure eventfd()");
+        // Each of these is a command to the tool: one ignored by whoever started it (nohup, a
+        // background shell) would never arrive (Core's SignalDisposition). All of them before
+        // the first registration: that one sets up the runtime's signal handling, which takes
+        // SIGINT and SIGQUIT over only if they are not ignored at that moment.
+        foreach (int s in signals) SignalDisposition.ResetIgnored(s);
         foreach (int s in signals)
         {
             int signal = s;
