@@ -33,7 +33,10 @@ public sealed class InstallTests : IDisposable
 
         // The installed perpd supervises a service logging through the installed tinylog,
         // found on a PATH that holds only the prefix and the system.
-        string svc = _temp.AddService("logged", "echo from installed service\nexec sleep 30\n", "exec tinylog ./log\n");
+        // Runscripts that end their reset at once: a reset that ran the service again would
+        // outlast perpd's stop below, and a SIGKILLed perpd leaves its cgroup behind.
+        string svc = _temp.AddService("logged", "[ \"$1\" = start ] || exit 0\necho from installed service\nexec sleep 30\n",
+            "[ \"$1\" = start ] || exit 0\nexec tinylog ./log\n");
         var env = new Dictionary<string, string?> { ["PATH"] = sbin + ":/usr/bin:/bin" };
         var psi = new System.Diagnostics.ProcessStartInfo(Path.Combine(sbin, "perpd")) { UseShellExecute = false, RedirectStandardError = true };
         psi.ArgumentList.Add(_temp.Path);
