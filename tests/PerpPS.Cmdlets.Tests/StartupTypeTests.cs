@@ -9,21 +9,23 @@ namespace PerpPS.Cmdlets.Tests;
 /// </summary>
 public sealed class StartupTypeTests : IDisposable
 {
-    private readonly string _base = Directory.CreateTempSubdirectory("perpps-startuptype-").FullName;
+    private readonly TempBase _temp = new();
 
-    public void Dispose() => Directory.Delete(_base, recursive: true);
+    private string Base => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Flag_files_give_the_startup_type()
     {
-        Directory.CreateDirectory(Path.Combine(_base, "down"));
-        File.WriteAllText(Path.Combine(_base, "down", "flag.down"), "");
-        File.WriteAllText(Path.Combine(_base, "down", "flag.once"), "");
-        Directory.CreateDirectory(Path.Combine(_base, "once"));
-        File.CreateSymbolicLink(Path.Combine(_base, "once", "flag.once"), Path.Combine(_base, "down", "flag.down"));
-        Directory.CreateDirectory(Path.Combine(_base, "dangling"));
-        File.CreateSymbolicLink(Path.Combine(_base, "dangling", "flag.down"), Path.Combine(_base, "nowhere"));
-        Directory.CreateSymbolicLink(Path.Combine(_base, "alias"), Path.Combine(_base, "down"));
+        Directory.CreateDirectory(Path.Combine(Base, "down"));
+        File.WriteAllText(Path.Combine(Base, "down", "flag.down"), "");
+        File.WriteAllText(Path.Combine(Base, "down", "flag.once"), "");
+        Directory.CreateDirectory(Path.Combine(Base, "once"));
+        File.CreateSymbolicLink(Path.Combine(Base, "once", "flag.once"), Path.Combine(Base, "down", "flag.down"));
+        Directory.CreateDirectory(Path.Combine(Base, "dangling"));
+        File.CreateSymbolicLink(Path.Combine(Base, "dangling", "flag.down"), Path.Combine(Base, "nowhere"));
+        Directory.CreateSymbolicLink(Path.Combine(Base, "alias"), Path.Combine(Base, "down"));
         Assert.Equal(PerpStartupType.Manual, Read("down"));
         Assert.Equal(PerpStartupType.Manual, Read("alias"));
         Assert.Equal(PerpStartupType.Once, Read("once"));
@@ -34,7 +36,7 @@ public sealed class StartupTypeTests : IDisposable
     [Fact]
     public void Read_when_first_looked_at_then_kept()
     {
-        string dir = Path.Combine(_base, "web");
+        string dir = Path.Combine(Base, "web");
         Directory.CreateDirectory(dir);
         var service = FromDisk("web");
         // Made after the read: the look, not the read, sees it.
@@ -50,8 +52,8 @@ public sealed class StartupTypeTests : IDisposable
 
     private PerpService FromDisk(string name)
     {
-        FileStatus.TryStat(Path.Combine(_base, name), out var stat);
-        return ServiceReader.FromDisk(_base, name, stat);
+        FileStatus.TryStat(Path.Combine(Base, name), out var stat);
+        return ServiceReader.FromDisk(Base, name, stat);
     }
 
     private PerpStartupType Read(string name) => FromDisk(name).StartupType;

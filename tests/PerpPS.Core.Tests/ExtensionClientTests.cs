@@ -34,6 +34,30 @@ public class ExtensionClientTests
 
     private static byte[] Errno(int e) => [2, (byte)'E', 4, (byte)e, 0, 0, 0];
 
+    /// <summary>A stub perpd answering every request with <see cref="Table"/>.</summary>
+    private static StubPerpd ServingTable(uint n, bool descending) => new((req, s) =>
+    {
+        s.Send(Table(n, descending));
+        return true;
+    });
+
+    /// <summary>Ids 1..n (dev 1), then the extra inos in order (repeats and unknown ones).</summary>
+    private static ServiceId[] Ids(int n, params ulong[] extra) =>
+        Enumerable.Range(1, n).Select(i => new ServiceId(1, (ulong)i)).Concat(extra.Select(i => new ServiceId(1, i))).ToArray();
+
+    /// <summary>An L stream of services 1..n (dev 1, ino i, main's pid i), in either order, ending E 0.</summary>
+    private static byte[] Table(uint n, bool descending)
+    {
+        var all = new List<byte>();
+        for (uint k = 1; k <= n; k++)
+        {
+            uint i = descending ? n + 1 - k : k;
+            all.AddRange(ExtendedPacket(new ServiceId(1, i), i, 0));
+        }
+        all.AddRange(Errno(0));
+        return all.ToArray();
+    }
+
     private static byte[] EventPacket(ulong seq, ServiceId id, EventKind kind)
     {
         var b = new byte[ExtensionPacket.EventSize];
@@ -169,10 +193,7 @@ public class ExtensionClientTests
         using var stub = new StubPerpd((req, s) =>
         {
             Assert.Equal(4, req.Length); // L for every service
-            var all = new List<byte>();
-            for (uint i = 200; i >= 1; i--) all.AddRange(ExtendedPacket(new ServiceId(1, i), i, 0));
-            all.AddRange(Errno(0));
-            s.Send(all.ToArray());
+            s.Send(Table(200, descending: true));
             return true;
         });
         using var c = ControlClient.ConnectToBase(stub.Base, T);
@@ -204,16 +225,9 @@ public class ExtensionClientTests
     public void Query_many_gives_an_id_asked_twice_its_status_in_both_places()
     {
         // Two names of one directory (a symlink) are one service to perpd.
-        using var stub = new StubPerpd((req, s) =>
-        {
-            var all = new List<byte>();
-            for (uint i = 1; i <= 20; i++) all.AddRange(ExtendedPacket(new ServiceId(1, i), i, 0));
-            all.AddRange(Errno(0));
-            s.Send(all.ToArray());
-            return true;
-        });
+        using var stub = ServingTable(20, descending: false);
         using var c = ControlClient.ConnectToBase(stub.Base, T);
-        var ids = Enumerable.Range(1, 20).Select(i => new ServiceId(1, (ulong)i)).Append(new ServiceId(1, 7)).Append(new ServiceId(1, 99)).Append(new ServiceId(1, 99)).ToArray();
+        var ids = Ids(20, 7, 99, 99);
         var results = c.QueryMany(ids);
         Assert.Equal(7u, results[20].Status.Status.Main.Pid);
         Assert.Equal(7u, results[6].Status.Status.Main.Pid);
@@ -225,16 +239,9 @@ public class ExtensionClientTests
     [Fact]
     public void Query_many_into_a_sink_hands_each_index_one_reply_as_the_array_has_it()
     {
-        using var stub = new StubPerpd((req, s) =>
-        {
-            var all = new List<byte>();
-            for (uint i = 20; i >= 1; i--) all.AddRange(ExtendedPacket(new ServiceId(1, i), i, 0));
-            all.AddRange(Errno(0));
-            s.Send(all.ToArray());
-            return true;
-        });
+        using var stub = ServingTable(20, descending: true);
         using var c = ControlClient.ConnectToBase(stub.Base, T);
-        var ids = Enumerable.Range(1, 20).Select(i => new ServiceId(1, (ulong)i)).Append(new ServiceId(1, 3)).Append(new ServiceId(1, 50)).Append(new ServiceId(1, 50)).ToArray();
+        var ids = Ids(20, 3, 50, 50);
         var got = new ExtendedReply[ids.Length];
         var calls = new int[ids.Length];
         c.QueryMany(ids, ListFlags.None, (int i, in ExtendedReply r) => { got[i] = r; calls[i]++; });
