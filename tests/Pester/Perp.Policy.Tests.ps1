@@ -109,10 +109,12 @@ Describe 'Readiness' -Tag CI, Policy {
     It 'Wait-PerpService -Ready waits for the notification; until then the service is Starting' {
         $marker = Join-Path $s 'late.ready'
         Remove-Item $marker -ErrorAction SilentlyContinue
+        $old = Get-PerpService -Base $base late
         Restart-PerpService -Base $base late -NoWait
         $early = Get-PerpService -Base $base late
-        if (-not (Test-Path $marker)) {
-            # Running (or about to) but not ready yet: Starting, Ready not true.
+        # -NoWait returns once perpd has the command: the old run may not have ended yet.
+        if (-not (Test-Path $marker) -and ($early.Pid -eq 0 -or $early.Pid -ne $old.Pid)) {
+            # The new run (or about to be) but not ready yet: Starting, Ready not true.
             $early.Status | Should -BeIn Starting, Resetting
             $early.Ready | Should -Not -BeTrue
         }
