@@ -74,25 +74,16 @@ internal sealed class Adoption
         fixed (byte* proc = "/proc\0"u8) procFd = Libc.Open(proc, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (procFd < 0) return found;
         byte[] environ = new byte[16 * 1024];
-        byte* entries = stackalloc byte[8192];
         try
         {
-            while (true)
+            var entries = new DirectoryEntries(procFd, stackalloc byte[8192]);
+            while (entries.MoveNext())
             {
-                nint n = Native.Getdents64(procFd, entries, 8192);
-                if (n < 0 && Native.Errno == Errno.EINTR) continue;
-                if (n <= 0) break;
-                for (nint off = 0; off < n;)
-                {
-                    byte* rec = entries + off;
-                    ushort reclen = *(ushort*)(rec + 16);
-                    off += reclen;
-                    if (!TryPid(new ReadOnlySpan<byte>(rec + 19, reclen - 19), out int pid) || pid == self) continue;
-                    if (!ProcStat.TryRead(pid, out var stat) || stat.IsZombie || stat.Session != pid) continue;
-                    int length = ReadEnviron(pid, ref environ);
-                    if (length < 0 || !HasEntry(environ.AsSpan(0, length), marker)) continue;
-                    Examine(found, pid, stat, environ.AsSpan(0, length), cgroupMarker, loose, mainByPipe);
-                }
+                if (!TryPid(entries.Name, out int pid) || pid == self) continue;
+                if (!ProcStat.TryRead(pid, out var stat) || stat.IsZombie || stat.Session != pid) continue;
+                int length = ReadEnviron(pid, ref environ);
+                if (length < 0 || !HasEntry(environ.AsSpan(0, length), marker)) continue;
+                Examine(found, pid, stat, environ.AsSpan(0, length), cgroupMarker, loose, mainByPipe);
             }
         }
         finally
@@ -136,17 +127,16 @@ internal sealed class Adoption
         }
     }
 
-    /// <summary>A /proc entry's name (NUL-terminated) as a pid; false for anything not all digits.</summary>
+    /// <summary>A /proc entry's name as a pid; false for anything not all digits.</summary>
     private static bool TryPid(ReadOnlySpan<byte> name, out int pid)
     {
         pid = 0;
-        int i = 0;
-        for (; i < name.Length && name[i] != 0; i++)
+        foreach (byte b in name)
         {
-            if (name[i] is < (byte)'0' or > (byte)'9' || pid > (int.MaxValue - 9) / 10) return false;
-            pid = pid * 10 + (name[i] - '0');
+            if (b is < (byte)'0' or > (byte)'9' || pid > (int.MaxValue - 9) / 10) return false;
+            pid = pid * 10 + (b - '0');
         }
-        return i > 0 && i < name.Length;
+        return !name.IsEmpty;
     }
 
     /// <summary>Reads /proc/PID/environ into <paramref name="buffer"/> (grown when it fills):

@@ -47,36 +47,18 @@ internal sealed unsafe class Scanner
         foreach (var s in _table.All) s.Flags &= ~ServiceFlags.Active;
         int failures = 0;
         _deferred = 0;
-        bool readFailed = false;
         _supervisor.Scanning = true;
         Libc.Lseek(_baseFd, 0, 0);
-        fixed (byte* buffer = _buffer)
+        var entries = new DirectoryEntries(_baseFd, _buffer);
+        while (entries.MoveNext())
         {
-            while (true)
-            {
-                nint n = Native.Getdents64(_baseFd, buffer, BufferSize);
-                if (n == 0) break;
-                if (n < 0)
-                {
-                    if (Native.Errno == Errno.EINTR) continue;
-                    _log.Warning().Add("failure readdir() while scanning base directory: ").Errno(Native.Errno).Line();
-                    readFailed = true;
-                    break;
-                }
-                for (nint off = 0; off < n;)
-                {
-                    byte* rec = buffer + off;
-                    ushort reclen = *(ushort*)(rec + 16);
-                    var name = new ReadOnlySpan<byte>(rec + 19, reclen - 19);
-                    name = name[..name.IndexOf((byte)0)];
-                    off += reclen;
-                    if (name.IsEmpty || name[0] == (byte)'.') continue;
-                    if (!Examine(name)) failures++;
-                }
-            }
+            var name = entries.Name;
+            if (name.IsEmpty || name[0] == (byte)'.') continue;
+            if (!Examine(name)) failures++;
         }
-        if (readFailed)
+        if (entries.Errno != 0)
         {
+            _log.Warning().Add("failure readdir() while scanning base directory: ").Errno(entries.Errno).Line();
             // Without a complete listing nothing may be deactivated.
             foreach (var s in _table.All) s.Flags |= ServiceFlags.Active;
             _log.Warning().Add("pausing on base directory scanning failure...").Line();

@@ -22,6 +22,10 @@ public static unsafe partial class Libc
     [LibraryImport(LibC, EntryPoint = "ftruncate", SetLastError = true)]
     public static partial int Ftruncate(int fd, long length);
 
+    /// <summary>Directory entries into a buffer (read through <see cref="Posix.DirectoryEntries"/>).</summary>
+    [LibraryImport(LibC, EntryPoint = "getdents64", SetLastError = true)]
+    public static partial nint Getdents64(int fd, byte* buffer, nint size);
+
     [LibraryImport(LibC, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, uint mode);
 }

@@ -27,12 +27,18 @@ public readonly record struct FileStatus(ServiceId Id, uint Mode, uint Uid, uint
 
     /// <summary>stat() of a NUL-terminated byte path relative to <paramref name="dirfd"/>.</summary>
     /// <returns>0 on success, else the errno.</returns>
-    public static unsafe int TryStat(int dirfd, ReadOnlySpan<byte> pathZ, bool followLinks, out FileStatus status)
+    public static int TryStat(int dirfd, ReadOnlySpan<byte> pathZ, bool followLinks, out FileStatus status) =>
+        TryStat(dirfd, pathZ, followLinks ? 0 : Libc.AT_SYMLINK_NOFOLLOW, out status);
+
+    /// <summary>fstat() of an open descriptor: 0 or the errno.</summary>
+    public static int TryStat(int fd, out FileStatus status) => TryStat(fd, "\0"u8, Libc.AT_EMPTY_PATH, out status);
+
+    private static unsafe int TryStat(int dirfd, ReadOnlySpan<byte> pathZ, int flags, out FileStatus status)
     {
         byte* buffer = stackalloc byte[256];
         int rc;
         fixed (byte* p = pathZ)
-            rc = Libc.Statx(dirfd, p, followLinks ? 0 : Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, buffer);
+            rc = Libc.Statx(dirfd, p, flags, Libc.STATX_BASIC_STATS, buffer);
         if (rc != 0)
         {
             status = default;

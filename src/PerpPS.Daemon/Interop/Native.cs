@@ -30,7 +30,4 @@ internal static unsafe partial class Native
 
     [LibraryImport(LibC, EntryPoint = "faccessat", SetLastError = true)]
     public static partial int FaccessAt(int dirfd, byte* path, int mode, int flags);
-
-    [LibraryImport(LibC, EntryPoint = "getdents64", SetLastError = true)]
-    public static partial nint Getdents64(int fd, byte* buffer, nint size);
 }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
+using PerpPS.Core.Interop;
 using PerpPS.Core.Posix;
 using PerpPS.Tools.Common;
-using PerpPS.Tools.Interop;
 
 namespace PerpPS.Tools.Perpls;
 
@@ -13,30 +13,31 @@ namespace PerpPS.Tools.Perpls;
 /// </summary>
 internal static class BaseListing
 {
-    /// <summary>The candidate names, unsorted, and the stat of each; the errno of opendir on failure.</summary>
+    /// <summary>The candidate names, unsorted, and the stat of each; the errno of opening or reading the directory on failure.</summary>
     public static unsafe int Read(out List<byte[]> names, out List<FileStatus> statuses)
     {
         names = [];
         statuses = [];
-        nint dir;
-        fixed (byte* dot = ".\0"u8) dir = ToolsLibc.OpenDir(dot);
-        if (dir == 0) return Marshal.GetLastPInvokeError();
+        int dir;
+        fixed (byte* dot = ".\0"u8) dir = Libc.Open(dot, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+        if (dir < 0) return Marshal.GetLastPInvokeError();
         try
         {
-            for (nint entry; (entry = ToolsLibc.ReadDir(dir)) != 0;)
+            var entries = new DirectoryEntries(dir, stackalloc byte[16 * 1024]);
+            while (entries.MoveNext())
             {
-                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)entry + ToolsLibc.DirentNameOffset);
+                var name = entries.Name;
                 if (name.IsEmpty || name[0] == (byte)'.') continue;
                 byte[] bytes = name.ToArray();
                 if (ServiceDirectory.Stat(bytes, out var st) != 0 || !st.IsDirectory) continue;
                 names.Add(bytes);
                 statuses.Add(st);
             }
+            return entries.Errno;
         }
         finally
         {
-            ToolsLibc.CloseDir(dir);
+            Libc.Close(dir);
         }
-        return 0;
     }
 }
