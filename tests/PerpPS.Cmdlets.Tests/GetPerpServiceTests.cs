@@ -133,5 +133,71 @@ public class GetPerpServiceTests(SessionFixture fixture) : IClassFixture<Session
         var late = _ps.GetService(pb.Path, "late");
         Assert.Equal(PerpServiceStatus.Activating, late.Status);
         Assert.True(late.Enabled);
+        // The same from a listing (which stats only what perpd does not know), beside an
+        // inactive directory.
+        pb.Sleeper("idle", active: false);
+        var all = _ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().All<PerpService>();
+        Assert.Equal(["idle", "late", "web"], all.Select(s => s.Name).ToArray());
+        Assert.Equal((PerpServiceStatus.Inactive, false, "[- --- ---]"), (all[0].Status, all[0].Enabled, all[0].Panel));
+        Assert.Equal((PerpServiceStatus.Activating, true, "[E --- ---]"), (all[1].Status, all[1].Enabled, all[1].Panel));
+        Assert.Equal((PerpServiceStatus.Up, true), (all[2].Status, all[2].Enabled));
+    }
+
+    [Fact]
+    public void A_listed_supervised_services_Enabled_is_its_sticky_bit_when_first_looked_at()
+    {
+        using var pb = new PerpBase(p =>
+        {
+            p.Sleeper("a");
+            p.Sleeper("b");
+        });
+        _ps.WaitServiceStatus(pb.Path, "a", PerpServiceStatus.Up);
+        var all = _ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().All<PerpService>();
+        Assert.True(all[0].Enabled);
+        // perpd has not rescanned: it still supervises b, whose bit is now clear.
+        pb.Temp.SetActive("a", false);
+        pb.Temp.SetActive("b", false);
+        Assert.True(all[0].Enabled); // kept from the first look
+        Assert.False(all[1].Enabled); // read at the first look
+        Assert.Equal(PerpServiceStatus.Up, all[1].Status);
+    }
+
+    [SkippableFact]
+    public void A_service_directory_that_is_a_mount_point_is_listed_with_perpds_status()
+    {
+        Capabilities.RequireRoot("mount --bind");
+        // The service "mnt" is a directory bind-mounted over an empty one of the base: its
+        // directory entry carries the covered directory's inode, stat() the mounted one's,
+        // which is what perpd knows it by.
+        string? mountError = null;
+        string covered = "";
+        using var pb = new PerpBase(p =>
+        {
+            p.Sleeper("web");
+            string source = Path.Combine(p.Temp.Scratch, "mnt-source");
+            Directory.CreateDirectory(source);
+            TempBase.WriteScript(Path.Combine(source, "rc.main"), PerpBase.Script("exec sleep 1000"));
+            File.SetUnixFileMode(source, File.GetUnixFileMode(source) | UnixFileMode.StickyBit);
+            covered = p.Temp.Service("mnt");
+            Directory.CreateDirectory(covered);
+            var r = ToolRunner.Run("/bin/mount", ["--bind", source, covered]);
+            if (r.ExitCode != 0) mountError = r.Stderr.Trim();
+        });
+        try
+        {
+            Skip.If(mountError != null, $"cannot bind-mount here: {mountError}");
+            _ps.WaitServiceStatus(pb.Path, "mnt", PerpServiceStatus.Up);
+            int pid = _ps.GetService(pb.Path, "mnt").Pid;
+            var all = _ps.Invoke("Get-PerpService -Base $args[0]", pb.Path).ThrowOnError().All<PerpService>();
+            var mnt = Assert.Single(all, s => s.Name == "mnt");
+            Assert.Equal(PerpServiceStatus.Up, mnt.Status);
+            Assert.Equal(pid, mnt.Pid);
+            Assert.True(mnt.Enabled);
+        }
+        finally
+        {
+            // Lazily: perpd (stopped next, by pid) still holds the service directory open.
+            if (mountError == null) ToolRunner.Run("/bin/umount", ["-l", covered]);
+        }
     }
 }

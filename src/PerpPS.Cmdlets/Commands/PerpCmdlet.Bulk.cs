@@ -22,29 +22,32 @@ public abstract partial class PerpCmdlet
     {
         var services = new List<PerpService>();
         var ids = new List<ServiceId>();
+        // The services whose identity the listing took from their directory entries (no mode).
+        List<int>? modeless = null;
         // The directories the catalog did not stat, relative to the base.
-        using (var handle = BaseHandle.Open(baseDirectory))
-            foreach (string name in names)
+        using var handle = BaseHandle.Open(baseDirectory);
+        foreach (string name in names)
+        {
+            int errno = StatService(baseDirectory, name, out var stat, out bool hasMode, handle);
+            if (errno != 0)
             {
-                int errno = StatService(baseDirectory, name, out var stat, handle);
-                if (errno != 0)
-                {
-                    ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {Path.Combine(baseDirectory, name)}"));
-                    continue;
-                }
-                if (!stat.IsDirectory)
-                {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{Path.Combine(baseDirectory, name)}' is not a directory, so it is not a Perp service."),
-                        ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
-                    continue;
-                }
-                // rc.log is looked at only where perpd does not answer for the service (its
-                // status says whether it runs a logger).
-                BulkSize.BeforeAdd(services);
-                BulkSize.BeforeAdd(ids);
-                services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false));
-                ids.Add(stat.Id);
+                ServiceMissing(baseDirectory, name, new PosixException(errno, $"service directory not found: {Path.Combine(baseDirectory, name)}"));
+                continue;
             }
+            if (!stat.IsDirectory)
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{Path.Combine(baseDirectory, name)}' is not a directory, so it is not a Perp service."),
+                    ErrorIds.NotADirectory, ErrorCategory.InvalidArgument, name));
+                continue;
+            }
+            // rc.log is looked at only where perpd does not answer for the service (its
+            // status says whether it runs a logger).
+            BulkSize.BeforeAdd(services);
+            BulkSize.BeforeAdd(ids);
+            if (!hasMode) (modeless ??= []).Add(services.Count);
+            services.Add(ServiceReader.FromDisk(baseDirectory, name, stat, probeLog: false, hasMode));
+            ids.Add(stat.Id);
+        }
         BulkSize.Done(services.Count);
         if (services.Count == 0) return services;
         var now = Tai64N.Now();
@@ -52,15 +55,18 @@ public abstract partial class PerpCmdlet
         // Each status straight onto its object as it is read; what each reply was, for the
         // errors below, in the services' order.
         var outcome = new (ReplyKind Kind, int Errno)[services.Count];
+        void Apply(int i, in ExtendedReply reply)
+        {
+            outcome[i] = (reply.Kind, reply.Errno);
+            if (reply.Kind != ReplyKind.Status) return;
+            ServiceReader.ApplyStatus(services[i], reply.Status, now);
+            ExtendedFields.Apply(services[i], reply.Status, usageLater);
+        }
         try
         {
-            Connection(baseDirectory).QueryMany(ids, ListFlags.NoCgroupFigures, (int i, in ExtendedReply reply) =>
-            {
-                outcome[i] = (reply.Kind, reply.Errno);
-                if (reply.Kind != ReplyKind.Status) return;
-                ServiceReader.ApplyStatus(services[i], reply.Status, now);
-                ExtendedFields.Apply(services[i], reply.Status, usageLater);
-            });
+            var connection = Connection(baseDirectory);
+            connection.QueryMany(ids, ListFlags.NoCgroupFigures, Apply);
+            if (modeless != null) ReadModeless(handle, services, ids, modeless, outcome, connection, Apply);
         }
         catch (ControlException)
         {
@@ -99,5 +105,31 @@ public abstract partial class PerpCmdlet
             }
         }
         return read;
+    }
+
+    /// <summary>
+    /// The services the listing gave without a stat that perpd does not know by the identity
+    /// the listing made for them: inactive ones (a stat for their sticky bit, as before), and
+    /// any whose directory is a mount point or another file system's root (its real identity
+    /// differs from the guess): those are asked for again, in one request.
+    /// </summary>
+    private static void ReadModeless(BaseHandle? handle, List<PerpService> services, List<ServiceId> ids, List<int> modeless,
+        (ReplyKind Kind, int Errno)[] outcome, PerpConnection connection, ReplySink apply)
+    {
+        List<int>? again = null;
+        List<ServiceId>? againIds = null;
+        foreach (int i in modeless)
+        {
+            if (outcome[i] is not (ReplyKind.Error, Errno.ENOTDIR)) continue;
+            var service = services[i];
+            // Gone since the listing: shown as it was listed, not supervised.
+            int errno = handle != null ? handle.Stat(service.Name, out var stat) : FileStatus.TryStat(service.Path, out stat);
+            bool found = errno == 0 && stat.IsDirectory;
+            ServiceReader.ApplyStickyBit(service, found && stat.IsSticky);
+            if (!found || stat.Id == ids[i]) continue;
+            (again ??= []).Add(i);
+            (againIds ??= []).Add(stat.Id);
+        }
+        if (again != null) connection.QueryMany(againIds!, ListFlags.NoCgroupFigures, (int j, in ExtendedReply reply) => apply(again[j], reply));
     }
 }

@@ -24,6 +24,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     // ReadServices, which takes the names one at a time: no dictionary of every stat.
     private string? _yieldedBase, _yieldedName;
     private FileStatus _yieldedStat;
+    private bool _yieldedHasMode;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Cancelled by Ctrl-C (StopProcessing), so waits end at once.</summary>
@@ -105,7 +106,7 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
                 foreach (var entry in catalog)
                     if (wildcard.IsMatch(entry.Name) && FirstTime(baseDirectory, entry.Name))
                     {
-                        (_yieldedBase, _yieldedName, _yieldedStat) = (baseDirectory, entry.Name, entry.Stat);
+                        (_yieldedBase, _yieldedName, _yieldedStat, _yieldedHasMode) = (baseDirectory, entry.Name, entry.Stat, entry.HasMode);
                         yield return entry.Name;
                     }
                 _yieldedName = null;
@@ -119,14 +120,16 @@ public abstract partial class PerpCmdlet : PSCmdlet, IDisposable
     /// <summary>
     /// The stat ExpandNames's catalog took a moment ago of the service directory it has just
     /// yielded (this very name, same base), or a fresh one: 0 or the errno, as <see cref="FileStatus.TryStat(string, out FileStatus)"/>.
+    /// <paramref name="hasMode"/> false: the catalog's entry gave only the directory's identity, not its mode (<see cref="ServiceCatalog.Entry"/>).
     /// </summary>
-    internal int StatService(string baseDirectory, string name, out FileStatus stat, BaseHandle? handle = null)
+    internal int StatService(string baseDirectory, string name, out FileStatus stat, out bool hasMode, BaseHandle? handle = null)
     {
         if (ReferenceEquals(name, _yieldedName) && _yieldedBase == baseDirectory)
         {
-            stat = _yieldedStat;
+            (stat, hasMode) = (_yieldedStat, _yieldedHasMode);
             return 0;
         }
+        hasMode = true;
         return handle != null ? handle.Stat(name, out stat) : FileStatus.TryStat(Path.Combine(baseDirectory, name), out stat);
     }
 

@@ -36,6 +36,18 @@ internal sealed class BaseHandle : IDisposable
         return fd < 0 ? null : new BaseHandle(path, fd);
     }
 
+    /// <summary>The open descriptor (O_DIRECTORY), for reading the base's entries.</summary>
+    public int Descriptor => _fd;
+
+    /// <summary>The base's st_dev: the device of every directory in it but a mount point.</summary>
+    public bool TryDevice(out ulong device)
+    {
+        device = 0;
+        if (_fd < 0 || FileStatus.TryStat(_fd, out var stat) != 0) return false;
+        device = stat.Id.Device;
+        return true;
+    }
+
     /// <summary>stat() of <c>BASE/name</c>, or of <c>BASE/name/leaf</c>: 0 or the errno.</summary>
     public int Stat(string name, out FileStatus status, string? leaf = null)
     {

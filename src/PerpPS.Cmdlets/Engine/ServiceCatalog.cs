@@ -1,5 +1,7 @@
 using System.IO.Enumeration;
+using System.Text;
 using PerpPS.Core.Posix;
+using PerpPS.Core.Protocol;
 
 namespace PerpPS.Cmdlets.Engine;
 
@@ -20,8 +22,16 @@ internal static class ServiceCatalog
 
     private static readonly CapacityHint Size = new();
 
-    /// <summary>A listed service directory and the stat the listing took of it (what Get-PerpService needs next: its identity and sticky bit).</summary>
-    public readonly record struct Entry(string Name, FileStatus Stat);
+    /// <summary>
+    /// A listed service directory and what the listing knows of it. <see cref="HasMode"/>
+    /// false: the directory entry said "directory" (d_type), and its identity is its d_ino on
+    /// the base's device, with no stat() of it, so its sticky bit and owner are not known (a
+    /// listing of 10,000 spends most of its time in those stats, issue #13). The identity is
+    /// then a guess that holds for every directory but a mount point or another file system's
+    /// root inside the base; <see cref="PerpCmdlet.ReadServices"/> stats an entry whose guess
+    /// perpd does not know.
+    /// </summary>
+    public readonly record struct Entry(string Name, FileStatus Stat, bool HasMode = true);
 
     /// <summary>The names of the service directories, sorted.</summary>
     public static List<string> Names(string baseDirectory) => Entries(baseDirectory).ConvertAll(e => e.Name);
@@ -32,18 +42,48 @@ internal static class ServiceCatalog
         var names = new List<Entry>();
         if (!Directory.Exists(baseDirectory)) return names;
         using var handle = BaseHandle.Open(baseDirectory);
-        // Names only (no full path string per entry); each stat()ed relative to the base.
+        if (handle == null || !handle.TryDevice(out ulong device)) ListByPath(baseDirectory, names);
+        else List(handle, device, names);
+        names.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        Size.Done(names.Count);
+        return names;
+    }
+
+    /// <summary>The base's entries through its descriptor: a stat() only of those whose type the entry does not give (a symlink, or a file system without d_type).</summary>
+    private static void List(BaseHandle handle, ulong device, List<Entry> names)
+    {
+        var entries = new DirectoryEntries(handle.Descriptor, new byte[32 * 1024]);
+        while (entries.MoveNext())
+        {
+            var raw = entries.Name;
+            if (raw.IsEmpty || raw[0] == (byte)'.') continue;
+            string name = Encoding.UTF8.GetString(raw);
+            Entry entry;
+            // A name that is not UTF-8 decodes with U+FFFD and stats as some other name (so
+            // is left out, as before): only a name that round-trips skips the stat.
+            if (entries.Type == DirectoryEntries.TypeDirectory && !name.Contains('\uFFFD'))
+                entry = new Entry(name, new FileStatus(new ServiceId(device, entries.Inode), FileStatus.S_IFDIR, 0, 0), HasMode: false);
+            else if (entries.Type is DirectoryEntries.TypeDirectory or DirectoryEntries.TypeSymlink or DirectoryEntries.TypeUnknown
+                     && handle.Stat(name, out var stat) == 0 && stat.IsDirectory)
+                entry = new Entry(name, stat);
+            else
+                continue;
+            Size.BeforeAdd(names);
+            names.Add(entry);
+        }
+        if (entries.Errno != 0) throw new PosixException(entries.Errno, $"failure readdir() on {handle.Path}");
+    }
+
+    /// <summary>The base's entries by name, each stat()ed by its absolute path (a base that cannot be opened, but exists).</summary>
+    private static void ListByPath(string baseDirectory, List<Entry> names)
+    {
         var entries = new FileSystemEnumerable<string>(baseDirectory, (ref FileSystemEntry e) => e.FileName.ToString(), Listing);
         foreach (string name in entries)
         {
             if (name.Length == 0 || name[0] == '.') continue;
-            int errno = handle != null ? handle.Stat(name, out var stat) : FileStatus.TryStat(System.IO.Path.Combine(baseDirectory, name), out stat);
-            if (errno != 0 || !stat.IsDirectory) continue;
+            if (FileStatus.TryStat(System.IO.Path.Combine(baseDirectory, name), out var stat) != 0 || !stat.IsDirectory) continue;
             Size.BeforeAdd(names);
             names.Add(new Entry(name, stat));
         }
-        names.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        Size.Done(names.Count);
-        return names;
     }
 }

@@ -12,21 +12,31 @@ internal static class ServiceReader
     /// <summary>The object for a service directory perpd does not (or not yet) supervise.</summary>
     /// <param name="probeLog">False leaves HasLog false for the caller to fill in (from perpd's
     /// status, or <see cref="HasLogOnDisk"/>): one stat fewer per service in a bulk read.</param>
-    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true)
+    /// <param name="hasMode">False: <paramref name="stat"/> holds only the directory's identity
+    /// (a listing's entry), so Enabled is read when first looked at; the caller either applies
+    /// perpd's status or, where perpd does not know the service, <see cref="ApplyStickyBit"/>.</param>
+    public static PerpService FromDisk(string baseDirectory, string name, FileStatus stat, bool probeLog = true, bool hasMode = true)
     {
         var service = new PerpService
         {
             Name = name,
             Base = baseDirectory,
-            Enabled = stat.IsSticky,
-            Status = stat.IsSticky ? PerpServiceStatus.Activating : PerpServiceStatus.Inactive,
             HasLog = probeLog && HasLogOnDisk(System.IO.Path.Combine(baseDirectory, name)),
             WantDown = true,
-            Panel = stat.IsSticky ? "[E --- ---]" : "[- --- ---]",
         };
+        if (hasMode) ApplyStickyBit(service, stat.IsSticky);
+        else service.ReadEnabledLater();
         // The flag files are looked at when StartupType is (a listing seldom asks).
         service.ReadStartupTypeLater();
         return service;
+    }
+
+    /// <summary>What the sticky bit makes of a service perpd does not supervise: Enabled, and Activating or Inactive.</summary>
+    public static void ApplyStickyBit(PerpService service, bool sticky)
+    {
+        service.Enabled = sticky;
+        service.Status = sticky ? PerpServiceStatus.Activating : PerpServiceStatus.Inactive;
+        service.Panel = sticky ? "[E --- ---]" : "[- --- ---]";
     }
 
     /// <summary>An executable rc.log in the service directory: the service has a logger.</summary>

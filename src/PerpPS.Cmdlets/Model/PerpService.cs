@@ -1,3 +1,5 @@
+using PerpPS.Core.Posix;
+
 namespace PerpPS.Cmdlets;
 
 /// <summary>
@@ -22,8 +24,30 @@ public sealed partial class PerpService
     private string? _path;
     /// <summary>What the service is doing (see <see cref="PerpServiceStatus"/>).</summary>
     public PerpServiceStatus Status { get; set; }
-    /// <summary>The sticky bit is set: perpd is to supervise the directory.</summary>
-    public bool Enabled { get; set; }
+    /// <summary>
+    /// The sticky bit is set: perpd is to supervise the directory. A service Get-PerpService
+    /// read from a listing of its base, and that perpd supervises, looks at the bit when this
+    /// is first looked at, then keeps the answer: the listing gives each directory's identity
+    /// without a stat() of it (issue #13).
+    /// </summary>
+    public bool Enabled
+    {
+        get
+        {
+            // 0: false, 1: true, -1: to be read from Path (one int, as _startupType).
+            int v = _enabled;
+            if (v >= 0) return v == 1;
+            bool read = FileStatus.TryStat(Path, out var stat) == 0 && stat.IsSticky;
+            _enabled = read ? 1 : 0;
+            return read;
+        }
+        set => _enabled = value ? 1 : 0;
+    }
+
+    private int _enabled;
+
+    /// <summary>Enabled is to be read from the sticky bit of <see cref="Path"/> when first looked at.</summary>
+    internal void ReadEnabledLater() => _enabled = -1;
     /// <summary>Main's pid, 0 when nothing runs (also reported while it is Starting or Resetting).</summary>
     public int Pid { get; set; }
     /// <summary>Time since main's current run started, in perp's rounded seconds; null when not running.</summary>
