@@ -43,6 +43,33 @@ public class EngineUnitTests
         Assert.Equal(PerpServiceStatus.Down, s.Log!.Status);
     }
 
+    [Fact]
+    public void Services_of_one_bulk_read_each_keep_their_own_row_of_the_shared_table()
+    {
+        ExtendedStatus Row(ulong ino, uint pid) => ExtendedStatus.FromV2(new ServiceId(1, ino),
+            new StatusRecord(7, Now, Now, ServiceFlags.Active, Sub(pid, 5), default));
+        var table = new StatusTable(3, "/nonexistent-base", usageLater: false);
+        var services = new PerpService[3];
+        for (int i = 0; i < 3; i++)
+        {
+            table.Set(i, Row(100 + (ulong)i, 0));
+            services[i] = new PerpService { Name = $"s{i}" };
+        }
+        // A row read again (ReadServices asks again for a mount point) replaces only that row.
+        table.Set(1, Row(201, 4242));
+        for (int i = 0; i < 3; i++) ServiceReader.ApplyStatus(services[i], table, i, Now);
+
+        Assert.Equal([100ul, 201ul, 102ul], services.Select(s => s.Extended!.Value.Id.Inode));
+        Assert.Equal([0u, 4242u, 0u], services.Select(s => s.Record!.Value.Main.Pid));
+        Assert.Equal(["[+ !.. ---]", "[+ +++ ---]", "[+ !.. ---]"], services.Select(s => s.Panel));
+
+        // A status set on its own is the object's alone: the table changing leaves it be.
+        services[0].Extended = table[1];
+        table.Set(1, Row(301, 1));
+        Assert.Equal(201ul, services[0].Extended!.Value.Id.Inode);
+        Assert.Equal(301ul, services[1].Extended!.Value.Id.Inode);
+    }
+
     [Theory]
     [InlineData("exec tinylog ./log", "./log")]
     [InlineData("exec /usr/bin/tinylog -k 3 -s 2000 -t /var/log/web", "/var/log/web")]

@@ -11,7 +11,8 @@ namespace PerpPS.Cmdlets;
 /// status of all of them in one bulk request (L; one Q each against perp 2.07's perpd),
 /// instead of one round trip per service. The request leaves out the cgroup figures (reading
 /// them is most of what it costs perpd, issue #13): each object reads its ProcessCount and
-/// CpuTime when they are first looked at (<see cref="UsageBatch"/>).
+/// CpuTime when they are first looked at (<see cref="UsageBatch"/>). The objects share one
+/// <see cref="StatusTable"/> of the replies.
 /// </summary>
 public abstract partial class PerpCmdlet
 {
@@ -51,16 +52,17 @@ public abstract partial class PerpCmdlet
         BulkSize.Done(services.Count);
         if (services.Count == 0) return services;
         var now = Tai64N.Now();
-        var usageLater = new UsageBatch(baseDirectory);
-        // Each status straight onto its object as it is read; what each reply was, for the
-        // errors below, in the services' order.
+        // Each status straight into its row of the table the objects share, and onto its
+        // object, as it is read; what each reply was, for the errors below, in the services' order.
+        var table = new StatusTable(services.Count, baseDirectory, usageLater: true);
         var outcome = new (ReplyKind Kind, int Errno)[services.Count];
         void Apply(int i, in ExtendedReply reply)
         {
             outcome[i] = (reply.Kind, reply.Errno);
             if (reply.Kind != ReplyKind.Status) return;
-            ServiceReader.ApplyStatus(services[i], reply.Status, now);
-            ExtendedFields.Apply(services[i], reply.Status, usageLater);
+            table.Set(i, reply.Status);
+            ServiceReader.ApplyStatus(services[i], table, i, now);
+            ExtendedFields.Apply(services[i], table[i], usageLater: true);
         }
         try
         {
@@ -76,7 +78,8 @@ public abstract partial class PerpCmdlet
                 if (ReadService(baseDirectory, s.Name) is { } r) one.Add(r);
             return one;
         }
-        var read = new List<PerpService>(services.Count);
+        // The services read, in order, moved down over those that could not be (no second list).
+        int kept = 0;
         for (int i = 0; i < services.Count; i++)
         {
             var service = services[i];
@@ -85,12 +88,12 @@ public abstract partial class PerpCmdlet
             {
                 case ReplyKind.Status:
                     ApplyDependencies(service);
-                    read.Add(service);
+                    services[kept++] = service;
                     break;
                 case ReplyKind.Error when errno == Errno.ENOTDIR:
                     service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
                     ApplyDependencies(service);
-                    read.Add(service);
+                    services[kept++] = service;
                     break;
                 case ReplyKind.Error:
                     service.HasLog = ServiceReader.HasLogOnDisk(service.Path);
@@ -104,7 +107,8 @@ public abstract partial class PerpCmdlet
                     break;
             }
         }
-        return read;
+        services.RemoveRange(kept, services.Count - kept);
+        return services;
     }
 
     /// <summary>

@@ -10,23 +10,22 @@ namespace PerpPS.Cmdlets.Engine;
 internal static class ExtendedFields
 {
     /// <summary>
-    /// The figures of <paramref name="status"/> onto the objects (after <see cref="ServiceReader.ApplyStatus"/>, which keeps the record). <paramref name="usageLater"/>
-    /// (for a record of an L without the cgroup figures, <see cref="ListFlags.NoCgroupFigures"/>):
-    /// ProcessCount and CpuTime are read when first looked at, through that batch, unless the
-    /// record has them anyway (a perpd that ignores the flag).
+    /// The figures of <paramref name="status"/> onto the objects (after <see cref="ServiceReader.ApplyStatus"/>, which keeps the record).
+    /// <paramref name="usageLater"/> (a record of an L without the cgroup figures,
+    /// <see cref="ListFlags.NoCgroupFigures"/>, kept in a <see cref="StatusTable"/> with a
+    /// <see cref="StatusTable.Usage"/>): ProcessCount and CpuTime are read when first looked
+    /// at, unless the record has them anyway (a perpd that ignores the flag).
     /// </summary>
-    public static void Apply(PerpService service, in ExtendedStatus status, UsageBatch? usageLater = null)
+    public static void Apply(PerpService service, in ExtendedStatus status, bool usageLater = false)
     {
         if (!status.HasExtension) return;
         Apply(service, status.Main);
         PolicyFields.Apply(service, status);
         var log = status.Status.HasLog ? service.Log : null;
         if (log != null) Apply(log, status.Log);
-        if (usageLater != null && (status.Main.Present & ExtensionFields.Cgroup) == 0)
+        if (usageLater && (status.Main.Present & ExtensionFields.Cgroup) == 0)
         {
-            var usage = usageLater.Add(status.Id);
-            service.ReadUsageLater(usage);
-            log?.ReadUsageLater(usage);
+            service.ReadUsageLater();
             return;
         }
         (service.ProcessCount, service.CpuTime) = CgroupUsage.Of(status.Main);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PerpPS.Core.Client;
 using PerpPS.Core.Protocol;
 
@@ -22,18 +23,12 @@ internal sealed class UsageBatch
     private static readonly TimeSpan IoTimeout = TimeSpan.FromSeconds(2);
 
     private readonly string _base;
-    private readonly List<ServiceId> _ids = new();
+    private readonly StatusTable _table;
     private readonly Dictionary<ServiceId, (CgroupUsage Main, CgroupUsage Log)> _read = new();
     private readonly object _gate = new();
 
-    public UsageBatch(string baseDirectory) => _base = baseDirectory;
-
-    /// <summary>A service of the read whose figures are to be read later.</summary>
-    public LazyUsage Add(ServiceId id)
-    {
-        lock (_gate) _ids.Add(id);
-        return new LazyUsage(this, id);
-    }
+    /// <summary>The figures of <paramref name="table"/>'s rows that were read without them, to be read from <paramref name="baseDirectory"/>'s perpd.</summary>
+    public UsageBatch(string baseDirectory, StatusTable table) => (_base, _table) = (baseDirectory, table);
 
     /// <summary>The figures of a service of the batch: kept, or read now.</summary>
     public (CgroupUsage Main, CgroupUsage Log) Get(ServiceId id)
@@ -50,9 +45,9 @@ internal sealed class UsageBatch
                 }
                 else
                 {
-                    var rest = _ids.Where(i => !_read.ContainsKey(i)).Distinct().ToArray();
-                    var replies = client.QueryMany(rest, ListFlags.None);
-                    for (int i = 0; i < rest.Length; i++) _read[rest[i]] = Of(replies[i]);
+                    var rest = Unread();
+                    var replies = client.QueryMany(CollectionsMarshal.AsSpan(rest), ListFlags.None);
+                    for (int i = 0; i < rest.Count; i++) _read[rest[i]] = Of(replies[i]);
                 }
             }
             catch (ControlException)
@@ -64,6 +59,20 @@ internal sealed class UsageBatch
         }
     }
 
+    /// <summary>The services of the table still without figures, each once (a name listed twice is one service).</summary>
+    private List<ServiceId> Unread()
+    {
+        var rest = new List<ServiceId>();
+        var seen = new HashSet<ServiceId>();
+        for (int i = 0; i < _table.Count; i++)
+        {
+            ref readonly var row = ref _table[i];
+            if (row.HasExtension && (row.Main.Present & ExtensionFields.Cgroup) == 0 && !_read.ContainsKey(row.Id) && seen.Add(row.Id))
+                rest.Add(row.Id);
+        }
+        return rest;
+    }
+
     private static (CgroupUsage, CgroupUsage) Of(ExtendedReply reply)
     {
         if (reply.Kind != ReplyKind.Status || !reply.Status.HasExtension) return default;
@@ -72,14 +81,17 @@ internal sealed class UsageBatch
     }
 }
 
-/// <summary>One service's place in a <see cref="UsageBatch"/>: what its main and logger objects read from.</summary>
-internal sealed class LazyUsage(UsageBatch batch, ServiceId id)
+/// <summary>
+/// What a service object's main and logger figures are read from: the service object itself,
+/// through its <see cref="StatusTable"/> (no object of its own per service, issue #13).
+/// </summary>
+internal interface IUsageSource
 {
     /// <summary>Main's figures (read now if not yet).</summary>
-    public CgroupUsage Main => batch.Get(id).Main;
+    CgroupUsage Main { get; }
 
     /// <summary>The logger's figures (read now if not yet).</summary>
-    public CgroupUsage Log => batch.Get(id).Log;
+    CgroupUsage Log { get; }
 }
 
 /// <summary>A sub-service's cgroup figures; nulls when not available.</summary>
@@ -92,17 +104,17 @@ internal readonly record struct CgroupUsage(int? ProcessCount, TimeSpan? CpuTime
 }
 
 /// <summary>
-/// One cgroup figure of a service object: given (set) or read from a <see cref="LazyUsage"/>
+/// One cgroup figure of a service object: given (set) or read from an <see cref="IUsageSource"/>
 /// the first time it is looked at, then kept. Main's and the logger's figures on
 /// PerpService and PerpLogService are each one of these.
 /// </summary>
 internal struct LazyFigure<T>
 {
     private T _value;
-    private LazyUsage? _from;
+    private IUsageSource? _from;
 
     /// <summary>The figure: read through <paramref name="read"/> now if it is still to be read.</summary>
-    public T Get(Func<LazyUsage, T> read)
+    public T Get(Func<IUsageSource, T> read)
     {
         if (_from is { } from) (_value, _from) = (read(from), null);
         return _value;
@@ -111,5 +123,5 @@ internal struct LazyFigure<T>
     public void Set(T value) => (_value, _from) = (value, null);
 
     /// <summary>The figure is to be read from <paramref name="usage"/> when first looked at.</summary>
-    public void ReadLater(LazyUsage usage) => _from = usage;
+    public void ReadLater(IUsageSource usage) => _from = usage;
 }

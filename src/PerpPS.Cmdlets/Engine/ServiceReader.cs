@@ -47,6 +47,18 @@ internal static class ServiceReader
     public static void ApplyStatus(PerpService service, in ExtendedStatus status, Tai64N now)
     {
         service.Extended = status;
+        Fill(service, status, now);
+    }
+
+    /// <summary>The same for row <paramref name="row"/> of a bulk read's <paramref name="table"/>, which the object keeps instead of a copy.</summary>
+    public static void ApplyStatus(PerpService service, StatusTable table, int row, Tai64N now)
+    {
+        service.KeepStatus(table, row);
+        Fill(service, table[row], now);
+    }
+
+    private static void Fill(PerpService service, in ExtendedStatus status, Tai64N now)
+    {
         var record = status.Status;
         var main = SubserviceView.Of(record.Main, now);
         bool cull = (record.Flags & ServiceFlags.Cull) != 0;
@@ -63,11 +75,11 @@ internal static class ServiceReader
         service.OnceAtActivation = (record.Flags & ServiceFlags.Once) != 0;
         service.ActivationTime = record.Activated.ToDateTime()?.ToLocalTime();
         service.DaemonPid = (int)record.DaemonPid;
-        string logTriplet = "---";
+        var logPanel = SubservicePanel.None;
         if (record.HasLog)
         {
             var log = SubserviceView.Of(record.Log, now);
-            logTriplet = log.Triplet;
+            logPanel = log.Panel;
             service.Log = new PerpLogService
             {
                 Status = log.Status,
@@ -82,8 +94,8 @@ internal static class ServiceReader
         {
             service.Log = null;
         }
-        char s = cull ? (cycle ? 'R' : '!') : '+';
-        service.Panel = $"[{s} {main.Triplet} {logTriplet}]";
+        // perpls's panel, shared by the services that show the same one.
+        service.Panel = SubservicePanel.Text(SubservicePanel.ServiceState(record.Flags), main.Panel, logPanel);
     }
 
     /// <summary>The startup type the flag files on disk give (flag.down wins, spec §1.3).</summary>

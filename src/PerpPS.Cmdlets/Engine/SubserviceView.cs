@@ -4,11 +4,17 @@ namespace PerpPS.Cmdlets.Engine;
 
 /// <summary>
 /// perpls's reading of one sub-service (spec §7.3, Core's <see cref="SubservicePanel"/>, the
-/// rule perpls itself runs) turned into the module's status: the status, the panel triplet,
-/// and the age in perp's rounded seconds. "now" is taken once per connection by the caller.
+/// rule perpls itself runs) turned into the module's status: the status and perpls's reading
+/// itself (triplet, age in perp's rounded seconds). "now" is taken once per connection by the caller.
 /// </summary>
-internal readonly record struct SubserviceView(PerpServiceStatus Status, string Triplet, ulong Age)
+internal readonly record struct SubserviceView(PerpServiceStatus Status, SubservicePanel Panel)
 {
+    /// <summary>The panel triplet, e.g. "+o+".</summary>
+    public string Triplet => Panel.Triplet;
+
+    /// <summary>Time since the run started, in perp's rounded seconds.</summary>
+    public ulong Age => Panel.Uptime;
+
     public static SubserviceView Of(SubserviceStatus sub, Tai64N now)
     {
         var panel = SubservicePanel.From(sub, now);
@@ -22,6 +28,6 @@ internal readonly record struct SubserviceView(PerpServiceStatus Status, string 
             : young ? PerpServiceStatus.Starting
             : sub.IsPaused ? PerpServiceStatus.Paused
             : PerpServiceStatus.Up;
-        return new SubserviceView(status, panel.Triplet, panel.Uptime);
+        return new SubserviceView(status, panel);
     }
 }

@@ -5,7 +5,7 @@ namespace PerpPS.Cmdlets;
 /// (docs/protocol-extensions.md). Against perp 2.07's perpd, which has no extended status,
 /// every one of these is $null: "not available", never a made-up 0.
 /// </summary>
-public sealed partial class PerpService : IRunHistory
+public sealed partial class PerpService : IRunHistory, Engine.IUsageSource
 {
     /// <summary>How the last run of main ended (None: no run ended since activation); null when perpd cannot say.</summary>
     public PerpExitKind? LastExitKind { get; set; }
@@ -26,22 +26,41 @@ public sealed partial class PerpService : IRunHistory
 
     /// <summary>
     /// Processes in main's cgroup (rc.main, its children and what they left behind); null unless perpd contains services in cgroups.
-    /// Get-PerpService's objects read it when it (or CpuTime, or the logger's) is first looked at, from one answer (Engine.UsageBatch).
+    /// Get-PerpService's objects read it when it (or CpuTime, or the logger's) is first looked at, from one answer (Engine.UsageBatch, through the read's Engine.StatusTable).
     /// </summary>
     public int? ProcessCount { get => _processCount.Get(static u => u.Main.ProcessCount); set => _processCount.Set(value); }
 
     /// <summary>CPU time used in main's cgroup since it was made (reaped processes included); null unless perpd contains services in cgroups. Read as ProcessCount.</summary>
     public TimeSpan? CpuTime { get => _cpuTime.Get(static u => u.Main.CpuTime); set => _cpuTime.Set(value); }
 
-    /// <summary>ProcessCount and CpuTime are to be read from <paramref name="usage"/> when first looked at.</summary>
-    internal void ReadUsageLater(Engine.LazyUsage usage)
+    /// <summary>ProcessCount and CpuTime (main's and the logger's) are to be read through this object's <see cref="Engine.StatusTable"/> when first looked at.</summary>
+    internal void ReadUsageLater()
     {
-        _processCount.ReadLater(usage);
-        _cpuTime.ReadLater(usage);
+        _processCount.ReadLater(this);
+        _cpuTime.ReadLater(this);
+        Log?.ReadUsageLater(this);
     }
 
-    /// <summary>The extended status this object was built from (not serialized: internal).</summary>
-    internal PerpPS.Core.Protocol.ExtendedStatus? Extended { get; set; }
+    Engine.CgroupUsage Engine.IUsageSource.Main => UsageNow().Main;
+
+    Engine.CgroupUsage Engine.IUsageSource.Log => UsageNow().Log;
+
+    private (Engine.CgroupUsage Main, Engine.CgroupUsage Log) UsageNow() =>
+        _status is { Usage: { } usage } table ? usage.Get(table[_statusRow].Id) : default;
+
+    /// <summary>The extended status this object was built from (not serialized: internal); a copy of its row.</summary>
+    internal PerpPS.Core.Protocol.ExtendedStatus? Extended
+    {
+        get => _status is { } table ? table[_statusRow] : null;
+        set => (_status, _statusRow) = (value is { } v ? Engine.StatusTable.Of(v) : null, 0);
+    }
+
+    // The status as a row of its read's table (Get-PerpService: one table for all its objects, issue #13).
+    private Engine.StatusTable? _status;
+    private int _statusRow;
+
+    /// <summary>This object's status is row <paramref name="row"/> of <paramref name="table"/>.</summary>
+    internal void KeepStatus(Engine.StatusTable table, int row) => (_status, _statusRow) = (table, row);
 }
 
 /// <summary>The same figures for the logger (rc.log).</summary>
@@ -70,8 +89,8 @@ public sealed partial class PerpLogService : IRunHistory
     /// <summary>CPU time used in the logger's cgroup; null unless perpd contains services in cgroups. Read when first looked at, as main's.</summary>
     public TimeSpan? CpuTime { get => _cpuTime.Get(static u => u.Log.CpuTime); set => _cpuTime.Set(value); }
 
-    /// <summary>ProcessCount and CpuTime are to be read from <paramref name="usage"/> (main's object shares it) when first looked at.</summary>
-    internal void ReadUsageLater(Engine.LazyUsage usage)
+    /// <summary>ProcessCount and CpuTime are to be read through main's object (<paramref name="usage"/>) when first looked at.</summary>
+    internal void ReadUsageLater(Engine.IUsageSource usage)
     {
         _processCount.ReadLater(usage);
         _cpuTime.ReadLater(usage);

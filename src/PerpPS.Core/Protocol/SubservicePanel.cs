@@ -48,4 +48,50 @@ public readonly record struct SubservicePanel(char C1, char C2, char C3, ulong U
     /// </summary>
     public static char ServiceState(ServiceFlags flags) =>
         (flags & ServiceFlags.Cull) == 0 ? '+' : (flags & ServiceFlags.Cycle) != 0 ? 'R' : '!';
+
+    /// <summary>
+    /// The 11-character panel "[s m1m2m3 l1l2l3]" (spec §7.3), e.g. "[+ +++ ---]". The same
+    /// few panels recur across a base, so a listing of 10,000 services shares them (issue #13:
+    /// one string fewer per object of Get-PerpService) through a small cache of the last ones
+    /// made, by their seven characters.
+    /// </summary>
+    public static string Text(char state, in SubservicePanel main, in SubservicePanel log)
+    {
+        ulong key = Key(state, main, log);
+        int slot = (int)((key * 0x9E3779B97F4A7C15UL) >> 58); // 64 slots
+        if (key != 0 && Volatile.Read(ref Recent[slot]) is { } hit && hit.Key == key) return hit.Value;
+        var text = string.Create(11, (state, main, log), static (s, p) =>
+        {
+            s[0] = '[';
+            s[1] = p.state;
+            s[2] = ' ';
+            s[3] = p.main.C1; s[4] = p.main.C2; s[5] = p.main.C3;
+            s[6] = ' ';
+            s[7] = p.log.C1; s[8] = p.log.C2; s[9] = p.log.C3;
+            s[10] = ']';
+        });
+        // A whole entry is swapped in, so a reader on another thread sees a key with its own text.
+        if (key != 0) Volatile.Write(ref Recent[slot], new RecentPanel(key, text));
+        return text;
+    }
+
+    private static readonly RecentPanel?[] Recent = new RecentPanel?[64];
+
+    private sealed class RecentPanel(ulong key, string value)
+    {
+        public readonly ulong Key = key;
+        public readonly string Value = value;
+    }
+
+    // The seven characters, a byte each; 0 (not cached) when one is not ASCII.
+    private static ulong Key(char state, in SubservicePanel main, in SubservicePanel log)
+    {
+        ulong key = 0;
+        foreach (char c in (ReadOnlySpan<char>)[state, main.C1, main.C2, main.C3, log.C1, log.C2, log.C3])
+        {
+            if (c is '\0' or > '\x7f') return 0;
+            key = (key << 8) | c;
+        }
+        return key;
+    }
 }

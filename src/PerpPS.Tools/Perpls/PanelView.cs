@@ -23,17 +23,7 @@ internal readonly record struct PanelView(char State, SubservicePanel Main, Subs
     }
 
     /// <summary>The panel text, e.g. "[+ +++ ---]".</summary>
-    public override string ToString() =>
-        string.Create(11, this, static (s, p) =>
-        {
-            s[0] = '[';
-            s[1] = p.State;
-            s[2] = ' ';
-            s[3] = p.Main.C1; s[4] = p.Main.C2; s[5] = p.Main.C3;
-            s[6] = ' ';
-            s[7] = p.Log.C1; s[8] = p.Log.C2; s[9] = p.Log.C3;
-            s[10] = ']';
-        });
+    public override string ToString() => SubservicePanel.Text(State, Main, Log);
 
     /// <summary>The colour class perpls gives this row's name (spec §7.4).</summary>
     public ColorClass ColorClass
