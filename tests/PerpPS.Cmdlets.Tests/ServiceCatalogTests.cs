@@ -10,6 +10,29 @@ public sealed class ServiceCatalogTests : IDisposable
 
     public void Dispose() => _base.Dispose();
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    public void Entries_sort_byte_wise_by_name_each_with_its_own_stat(int seed)
+    {
+        // Names in a shuffled order (permutations with cycles of every length), odd ones
+        // included: case, digits, '-', non-ASCII (ordinal order, as perpls sorts).
+        var rng = new Random(seed);
+        var names = Enumerable.Range(0, 300).Select(i => (i % 5) switch
+        {
+            0 => $"svc{i:d5}", 1 => $"Svc{i}", 2 => $"a-{i}", 3 => $"z{i}é", _ => $"{i}",
+        }).OrderBy(_ => rng.Next()).ToList();
+        var entries = names.Select((n, i) => new ServiceCatalog.Entry(n, new FileStatus(new(1, (ulong)n.GetHashCode()), 0, 0, 0))).ToList();
+
+        ServiceCatalog.SortByName(entries);
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), entries.Select(e => e.Name));
+        Assert.All(entries, e => Assert.Equal((ulong)e.Name.GetHashCode(), e.Stat.Id.Inode));
+    }
+
     [Fact]
     public void A_plain_directory_has_its_identity_without_a_stat_and_a_symlink_is_stated()
     {

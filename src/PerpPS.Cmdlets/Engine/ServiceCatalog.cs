@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.InteropServices;
 using System.Text;
 using PerpPS.Core.Posix;
 using PerpPS.Core.Protocol;
@@ -44,9 +45,43 @@ internal static class ServiceCatalog
         using var handle = BaseHandle.Open(baseDirectory);
         if (handle == null || !handle.TryDevice(out ulong device)) ListByPath(baseDirectory, names);
         else List(handle, device, names);
-        names.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        SortByName(names);
         Size.Done(names.Count);
         return names;
+    }
+
+    /// <summary>
+    /// Sorts byte-wise by name (ordinal order of the UTF-16 names, which is UTF-8's byte order
+    /// but for names outside the BMP, as before). The names are sorted with their indices and
+    /// the entries then moved once each into place: a sort of the 48-byte entries themselves
+    /// was ~6% of a Get-PerpService of 10,000 in swaps alone (issue #13).
+    /// </summary>
+    internal static void SortByName(List<Entry> entries)
+    {
+        int n = entries.Count;
+        if (n < 2) return;
+        var span = CollectionsMarshal.AsSpan(entries);
+        var keys = new string[n];
+        var order = new int[n];
+        for (int i = 0; i < n; i++) (keys[i], order[i]) = (span[i].Name, i);
+        Array.Sort(keys, order, StringComparer.Ordinal);
+        // order[i] is the entry that belongs at i: follow each cycle of the permutation once,
+        // marking each place done by its order becoming its own index.
+        for (int start = 0; start < n; start++)
+        {
+            if (order[start] == start) continue;
+            var held = span[start];
+            int at = start;
+            while (order[at] != start)
+            {
+                int from = order[at];
+                span[at] = span[from];
+                order[at] = at;
+                at = from;
+            }
+            span[at] = held;
+            order[at] = at;
+        }
     }
 
     /// <summary>The base's entries through its descriptor: a stat() only of those whose type the entry does not give (a symlink, or a file system without d_type).</summary>
